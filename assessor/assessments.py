@@ -1,0 +1,116 @@
+"""The assessment service: create, look up, save answers, score.
+
+Views call these functions and render what they return; they never touch the models'
+answers directly, and nothing here knows about requests or templates.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from . import scoring
+from .bank import Bank
+from .database import write_transaction
+from .extensions import db
+from .models import Answer, Assessment, utcnow
+
+#: 32 random bytes: 256 bits, far past guessing, and 43 URL-safe characters.
+TOKEN_BYTES = 32
+
+
+@dataclass(frozen=True)
+class BankDetails:
+    """What the start form asks about the bank and the respondent."""
+
+    bank_name: str
+    country: str = ""
+    bank_type: str = ""
+    size: str = ""
+    respondent_role: str = ""
+
+
+def create(bank: Bank, details: BankDetails, language: str) -> Assessment:
+    """Create an assessment with a fresh resume token and return it."""
+    assessment = Assessment(
+        token=secrets.token_urlsafe(TOKEN_BYTES),
+        bank_name=details.bank_name,
+        country=details.country,
+        bank_type=details.bank_type,
+        size=details.size,
+        respondent_role=details.respondent_role,
+        language=language,
+        bank_version=bank.version,
+        bank_hash=bank.content_hash,
+    )
+    with write_transaction():
+        db.session.add(assessment)
+    return assessment
+
+
+def by_token(token: str) -> Assessment | None:
+    """Return the assessment with this resume token, or ``None``."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.execute(
+        db.select(Assessment).where(Assessment.token == token)
+    ).scalar_one_or_none()
+
+
+def answers_of(bank: Bank, assessment: Assessment) -> dict[str, scoring.Answer]:
+    """Return the saved answers that the current bank still asks, as the scorer takes them."""
+    return {
+        a.question_id: scoring.NA if a.value is None else a.value
+        for a in assessment.answers
+        if a.question_id in bank.questions
+    }
+
+
+def save_answers(assessment: Assessment, answers: Mapping[str, scoring.Answer]) -> None:
+    """Save ``answers`` (already checked against the bank) in one transaction.
+
+    Saving the same page twice leaves the same rows: each answer is an upsert on
+    (assessment, question), so a repeated or concurrent POST never duplicates one.
+    """
+    if not answers:
+        return
+    now = utcnow()
+    rows = [
+        {
+            "assessment_id": assessment.id,
+            "question_id": qid,
+            "value": None if value == scoring.NA else float(value),
+            "updated_at": now,
+        }
+        for qid, value in answers.items()
+    ]
+    with write_transaction():
+        insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        statement = insert(Answer).values(rows)
+        statement = statement.on_conflict_do_update(
+            index_elements=["assessment_id", "question_id"],
+            set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+        )
+        db.session.execute(statement)
+        db.session.execute(
+            update(Assessment).where(Assessment.id == assessment.id).values(updated_at=now)
+        )
+    db.session.expire(assessment)
+
+
+def result(bank: Bank, assessment: Assessment) -> scoring.Result:
+    """Score the assessment's current answers."""
+    return scoring.score(bank, answers_of(bank, assessment))
+
+
+def first_open_step(bank: Bank, answers: Mapping[str, scoring.Answer]) -> int | None:
+    """Return the 1-based step of the first dimension with an unanswered question."""
+    for step, dimension in enumerate(bank.dimensions, start=1):
+        if any(q.id not in answers for q in dimension.questions):
+            return step
+    return None

@@ -1,0 +1,44 @@
+"""Flask extensions, created once here and bound to the app in :func:`assessor.create_app`."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+from flask_babel import Babel
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+from .bank import Bank, load_bank
+
+
+class Base(DeclarativeBase):
+    # Stable constraint names, so Alembic migrations read the same on SQLite and PostgreSQL.
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class QuestionBank:
+    """Holds the validated question bank, loaded once when the app starts."""
+
+    def init_app(self, app: Flask) -> None:
+        app.extensions["assessor.bank"] = load_bank(app.config.get("QUESTIONS_PATH"))
+
+    @property
+    def bank(self) -> Bank:
+        return current_app.extensions["assessor.bank"]
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+babel = Babel()
+csrf = CSRFProtect()
+question_bank = QuestionBank()

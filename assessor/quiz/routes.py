@@ -1,0 +1,116 @@
+"""The self-assessment: start, answer page by page, review, results."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+
+from .. import assessments, charts
+from ..bank import Dimension
+from ..extensions import question_bank
+from ..i18n import current_language
+from ..models import Assessment
+from .forms import StartForm, make_page_form, value_key
+
+bp = Blueprint("quiz", __name__)
+
+
+def _assessment_or_404(token: str) -> Assessment:
+    assessment = assessments.by_token(token)
+    if assessment is None:
+        abort(404)
+    return assessment
+
+
+def _dimension_or_404(step: int) -> Dimension:
+    dimensions = question_bank.bank.dimensions
+    if not 1 <= step <= len(dimensions):
+        abort(404)
+    return dimensions[step - 1]
+
+
+@bp.route("/start", methods=["GET", "POST"])
+def start():
+    form = StartForm(current_language())
+    if form.validate_on_submit():
+        details = assessments.BankDetails(
+            bank_name=form.bank_name.data,
+            country=form.country.data or "",
+            bank_type=form.bank_type.data or "",
+            size=form.size.data or "",
+            respondent_role=form.respondent_role.data or "",
+        )
+        assessment = assessments.create(question_bank.bank, details, current_language())
+        return redirect(url_for("quiz.welcome", token=assessment.token))
+    status = 422 if form.is_submitted() else 200
+    return render_template("quiz/start.html", form=form), status
+
+
+@bp.get("/a/<token>/welcome")
+def welcome(token: str):
+    assessment = _assessment_or_404(token)
+    return render_template("quiz/welcome.html", assessment=assessment)
+
+
+@bp.get("/a/<token>")
+def resume(token: str):
+    """Land on the first page with an unanswered question, or on the review when none is left."""
+    bank = question_bank.bank
+    assessment = _assessment_or_404(token)
+    step = assessments.first_open_step(bank, assessments.answers_of(bank, assessment))
+    if step is None:
+        return redirect(url_for("quiz.review", token=token))
+    return redirect(url_for("quiz.step", token=token, step=step))
+
+
+@bp.route("/a/<token>/step/<int:step>", methods=["GET", "POST"])
+def step(token: str, step: int):
+    bank = question_bank.bank
+    assessment = _assessment_or_404(token)
+    dimension = _dimension_or_404(step)
+    saved = assessments.answers_of(bank, assessment)
+    form_class = make_page_form(dimension, current_language())
+    initial = {q.id: value_key(saved[q.id]) for q in dimension.questions if q.id in saved}
+    form = form_class(data={**initial, "dimension": dimension.id})
+
+    if form.validate_on_submit():
+        assessments.save_answers(assessment, form.answers())
+        nav = request.form.get("nav", "next")
+        if nav == "back":
+            target = url_for("quiz.step", token=token, step=step - 1) if step > 1 else None
+        elif nav == "review" or step == len(bank.dimensions):
+            target = url_for("quiz.review", token=token)
+        else:
+            target = url_for("quiz.step", token=token, step=step + 1)
+        return redirect(target or url_for("quiz.welcome", token=token))
+
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "quiz/step.html",
+        assessment=assessment,
+        dimension=dimension,
+        form=form,
+        step=step,
+        steps=len(bank.dimensions),
+    ), status
+
+
+@bp.get("/a/<token>/review")
+def review(token: str):
+    bank = question_bank.bank
+    assessment = _assessment_or_404(token)
+    result = assessments.result(bank, assessment)
+    return render_template("quiz/review.html", assessment=assessment, result=result)
+
+
+@bp.get("/a/<token>/results")
+def results(token: str):
+    bank = question_bank.bank
+    assessment = _assessment_or_404(token)
+    result = assessments.result(bank, assessment)
+    return render_template(
+        "quiz/results.html",
+        assessment=assessment,
+        bank=bank,
+        result=result,
+        radar=charts.radar(result, current_language()),
+    )
