@@ -4,8 +4,11 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard assessor/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test lint validate clean
+.PHONY: run test bench lint validate translations extract-messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -13,23 +16,44 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml hatch_build.py | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml hatch_build.py | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test,postgres]'
 	touch $@ $(VENV)/.installed
+
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+translations: $(CATALOGS)
+
+# A secret for the local server, made once and kept out of git (instance/ is ignored).
+instance/secret_key: | $(BIN)/python
+	mkdir -p instance
+	umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_hex(32))' > $@
+
+run: $(VENV)/.installed translations instance/secret_key
+	$(BIN)/assessor db upgrade
+	$(BIN)/assessor run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-test translations
+	$(BIN)/pytest
 
 validate: $(VENV)/.installed
 	$(BIN)/assessor validate
 
-test: $(VENV)/.installed-test
-	$(BIN)/pytest
+# Refresh the catalogs after changing interface strings; translators then fill the gaps.
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --omit-header \
+		-o assessor/translations/messages.pot .
+	$(BIN)/pybabel update --no-location -i assessor/translations/messages.pot \
+		-d assessor/translations
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check assessor tests
 	$(BIN)/ruff format --check assessor tests
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) build dist *.egg-info $(CATALOGS)

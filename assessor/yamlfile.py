@@ -22,6 +22,10 @@ MAX_BYTES = 2 * 1024 * 1024
 
 Loc = tuple[str | int, ...]
 
+#: libyaml's safe loader where PyYAML was built with it (it is on PyPI's wheels): it parses
+#: the bank several times faster than the pure-Python one, with the same safe tag set.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class YamlFileError(Exception):
     """A file could not be read or parsed; ``errors`` holds one message per problem."""
@@ -105,13 +109,11 @@ def load(path: str | os.PathLike[str], *, text: str | None = None) -> YamlDocume
     elif len(text.encode("utf-8")) > MAX_BYTES:
         raise YamlFileError([f"{name}:1: file is larger than {MAX_BYTES} bytes"])
 
+    loader = _Loader(text)
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                line = event.start_mark.line + 1
-                raise YamlFileError([f"{name}:{line}: YAML anchors and aliases are not allowed"])
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader is safe
+        node = loader.get_single_node()
+        _refuse_aliases(node, name)
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -119,12 +121,34 @@ def load(path: str | os.PathLike[str], *, text: str | None = None) -> YamlDocume
         raise YamlFileError([f"{name}:{line}: YAML syntax error: {problem}"]) from None
     except yaml.YAMLError as exc:
         raise YamlFileError([f"{name}:1: YAML error: {exc}"]) from None
+    finally:
+        loader.dispose()
 
     lines: dict[Loc, int] = {}
     if node is not None:
         _record_lines(node, (), lines)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return YamlDocument(path=path, data=data, sha256=digest, lines=lines)
+
+
+def _refuse_aliases(root: yaml.Node | None, name: str) -> None:
+    """Refuse any node reached twice: that is what an alias is once composed.
+
+    Walking each node once keeps this linear even for a "billion laughs" document.
+    """
+    seen: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            line = node.start_mark.line + 1
+            raise YamlFileError([f"{name}:{line}: YAML anchors and aliases are not allowed"])
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def _record_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:

@@ -20,3 +20,33 @@ def mini_bank() -> Bank:
 @pytest.fixture(scope="session")
 def shipped_bank() -> Bank:
     return load_bank()
+
+
+@pytest.fixture
+def app(tmp_path):
+    """The app on a fresh SQLite file, migrated with the real migrations."""
+    from flask_migrate import upgrade
+
+    from assessor import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        upgrade()
+    yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..bank import Dimension, localize
 from ..i18n import BANK_SIZES, BANK_TYPES, country_choices
@@ -33,7 +34,7 @@ class StartForm(FlaskForm):
         _l("Bank name"),
         filters=[_strip],
         validators=[
-            InputRequired(message=_l("Enter the name of the bank.")),
+            DataRequired(message=_l("Enter the name of the bank.")),
             Length(max=120, message=_l("The bank name can be at most 120 characters long.")),
             _printable,
         ],
@@ -53,10 +54,11 @@ class StartForm(FlaskForm):
 
     def __init__(self, language: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        blank = [("", _("— Choose —"))]
-        self.country.choices = blank + country_choices(language)
-        self.bank_type.choices = blank + [(k, str(v)) for k, v in BANK_TYPES.items()]
-        self.size.choices = blank + [(k, str(v)) for k, v in BANK_SIZES.items()]
+        blank = [SelectChoice("", _("— Choose —"))]
+        countries = [SelectChoice(code, name) for code, name in country_choices(language)]
+        self.country.choices = blank + countries
+        self.bank_type.choices = blank + [SelectChoice(k, str(v)) for k, v in BANK_TYPES.items()]
+        self.size.choices = blank + [SelectChoice(k, str(v)) for k, v in BANK_SIZES.items()]
 
 
 def value_key(answer: Answer) -> str:
@@ -109,9 +111,11 @@ def make_page_form(dimension: Dimension, language: str) -> type[PageForm]:
     """
     fields = {}
     for question in dimension.questions:
-        choices = [(value_key(o.value), localize(o.text, language)) for o in question.options]
+        choices = [
+            SelectChoice(value_key(o.value), localize(o.text, language)) for o in question.options
+        ]
         if question.allow_na:
-            choices.append((NA, _("Not applicable to our bank")))
+            choices.append(SelectChoice(NA, _("Not applicable to our bank")))
         fields[question.id] = RadioField(
             localize(question.text, language),
             choices=choices,
@@ -123,7 +127,7 @@ def make_page_form(dimension: Dimension, language: str) -> type[PageForm]:
 
 
 def _one_of(choices):
-    allowed = {value for value, _label in choices}
+    allowed = {choice.value for choice in choices}
 
     def check(form, field) -> None:
         if field.data not in allowed:

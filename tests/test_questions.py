@@ -1,0 +1,113 @@
+"""The shipped questions.yaml: valid, complete in five languages, grounded, in our own words."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assessor.bank import OPTION_VALUES
+from assessor.i18n import LANGUAGES
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEED_IDS = {
+    "threat-or-opportunity",
+    "social-banker",
+    "banche-e-social",
+    "wyzwanie-dla-bankow",
+    "pourquoi-engager",
+}
+
+
+def all_texts(bank):
+    """Every user-facing text mapping in the bank, with where it is."""
+    for stage in bank.stages:
+        yield f"stage {stage.id} name", stage.name
+        yield f"stage {stage.id} description", stage.description
+    for fact in bank.facts:
+        yield f"fact {fact.id}", fact.text
+    for dim in bank.dimensions:
+        yield f"{dim.id} title", dim.title
+        yield f"{dim.id} why", dim.why
+        for q in dim.questions:
+            yield f"{q.id} text", q.text
+            yield f"{q.id} help", q.help
+            for option in q.options:
+                yield f"{q.id} option {option.value:g}", option.text
+                if option.next_step:
+                    yield f"{q.id} next step {option.value:g}", option.next_step
+
+
+def test_shape_of_the_bank(shipped_bank):
+    bank = shipped_bank
+    assert tuple(bank.languages) == LANGUAGES
+    assert len(bank.dimensions) >= 10
+    for dim in bank.dimensions:
+        assert 4 <= len(dim.questions) <= 6, dim.id
+        assert dim.sources
+    assert [s.min_score for s in bank.stages] == [0, 20, 40, 60, 80]
+    assert {s.id for s in bank.sources} == SEED_IDS
+    assert len(bank.facts) >= 5
+
+
+def test_the_practices_the_guides_name_are_dimensions(shipped_bank):
+    ids = [d.id for d in shipped_bank.dimensions]
+    for practice in ("naming", "content", "openness", "cadence", "engagement"):
+        assert practice in ids
+    for theme in ("care", "listening", "crisis", "governance", "channel"):
+        assert theme in ids
+
+
+def test_every_text_is_translated_and_not_left_in_english(shipped_bank):
+    for where, text in all_texts(shipped_bank):
+        assert set(text) == set(LANGUAGES), where
+        for lang in LANGUAGES[1:]:
+            assert text[lang].strip(), (where, lang)
+            if len(text["en"]) > 30:  # short names may legitimately coincide
+                assert text[lang] != text["en"], (where, lang)
+
+
+def test_next_steps_on_every_option_below_the_top(shipped_bank):
+    for q in shipped_bank.questions.values():
+        assert tuple(o.value for o in q.options) == OPTION_VALUES
+        assert all(o.next_step for o in q.options[:-1]), q.id
+        assert q.options[-1].next_step is None
+
+
+def test_critical_and_na_flags_are_used_sparingly(shipped_bank):
+    questions = list(shipped_bank.questions.values())
+    critical = [q for q in questions if q.critical]
+    assert 3 <= len(critical) <= len(questions) // 4
+    assert {"crisis", "governance"} <= {shipped_bank.dimension_of[q.id].id for q in critical}
+    assert sum(q.allow_na for q in questions) <= len(questions) // 10
+
+
+def test_every_source_is_cited(shipped_bank):
+    cited = {s for d in shipped_bank.dimensions for s in d.sources}
+    cited |= {f.source for f in shipped_bank.facts}
+    assert cited == SEED_IDS
+    for q in shipped_bank.questions.values():
+        assert set(q.sources) <= SEED_IDS
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the seed articles are not at {SEEDS}")
+def test_written_in_our_own_words(shipped_bank):
+    """No run of eight words from a source article appears in the bank, in any language."""
+    size = 8
+    seed_runs = set()
+    for article in SEEDS.glob("*.txt"):
+        words = _words(article.read_text(encoding="utf-8"))
+        seed_runs |= {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+    copied = []
+    for where, text in all_texts(shipped_bank):
+        for lang, value in text.items():
+            words = _words(value)
+            runs = {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+            if runs & seed_runs:
+                copied.append((where, lang, " ".join(next(iter(runs & seed_runs)))))
+    assert not copied
