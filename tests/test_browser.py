@@ -1,0 +1,207 @@
+"""End-to-end in a real browser (Debian's Chromium through Playwright), with axe-core checks.
+
+Skipped with a reason when no Chromium is found, except under CI=true where they must run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+
+import pytest
+
+from assessor import assessments
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+if not os.path.exists(CHROMIUM):
+    if os.environ.get("CI") == "true":
+        raise RuntimeError(f"CI=true but no Chromium at {CHROMIUM}: install Debian's chromium")
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+#: The flags this sandbox needs: no network chatter, no GPU, root without a sandbox.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def live_app(tmp_path_factory):
+    from flask_migrate import upgrade
+
+    from assessor import create_app
+
+    db_path = tmp_path_factory.mktemp("browser") / "e2e.db"
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "e2e", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"}
+    )
+    with app.app_context():
+        upgrade()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    yield app
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def base(live_app):
+    return live_app.config["LIVE_URL"]
+
+
+def in_language(app, language: str, message: str, **variables) -> str:
+    """The interface string ``message`` as the app shows it in ``language``."""
+    from flask_babel import force_locale, gettext
+
+    with app.test_request_context(), force_locale(language):
+        text = gettext(message, **variables)
+    assert language == "en" or text != message % variables, f"{message!r} is not translated"
+    return text
+
+
+def answer_page(page, choice: int) -> None:
+    """Choose option ``choice`` (0-4) of every question on the current page."""
+    for fieldset in page.locator("fieldset.question").all():
+        fieldset.locator("input[type=radio]").nth(choice).check()
+
+
+def test_french_assessment_completed_and_resumed_in_a_new_context(browser, base, live_app):
+    bank = live_app.extensions["assessor.bank"]
+    steps = len(bank.dimensions)
+
+    def fr(message, **variables):
+        return in_language(live_app, "fr", message, **variables)
+
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.goto(base + "/")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    page.get_by_role("link", name=fr("Start the assessment")).first.click()
+    page.get_by_label(fr("Bank name")).fill("Bank Spółdzielczy w Żółkiewce")
+    page.get_by_label(fr("Country")).select_option("PL")
+    page.get_by_role("button").last.click()
+
+    link = page.locator("#resume-link").input_value()
+    assert re.fullmatch(rf"{re.escape(base)}/a/[A-Za-z0-9_-]{{43}}", link)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bank Spółdzielczy w Żółkiewce")
+    page.get_by_role("link", name=fr("Begin the questions")).click()
+    half = len(bank.dimensions) // 2
+    for step in range(1, half + 1):
+        expect(page.locator(".step-count")).to_have_text(fr("Step %(step)d of %(steps)d", step=step, steps=steps))
+        expect(page.get_by_role("heading", level=1)).to_have_text(bank.dimensions[step - 1].title["fr"])
+        answer_page(page, step % 5)
+        page.locator("button[value=next]").click()
+    context.close()
+
+    # A new browser context has no cookies: the link alone brings the respondent back.
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.goto(link)
+    assert page.url.endswith(f"/step/{half + 1}")
+    page.goto(link + "/step/1")
+    first = bank.dimensions[0].questions[0]
+    expect(page.locator(f"input[name='{first.id}'][value='0.25']")).to_be_checked()
+    page.goto(link)
+    for _step in range(half + 1, len(bank.dimensions) + 1):
+        answer_page(page, 4)
+        page.locator("button[value=next]").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(fr("Review your answers"))
+    page.get_by_role("link", name=fr("See my results")).click()
+    token = link.rsplit("/", 1)[1]
+    with live_app.app_context():
+        result = assessments.result(bank, assessments.by_token(token))
+    expect(page.locator(".score-number")).to_have_text(str(result.points))
+    expect(page.locator(".score-card .stage")).to_have_text(result.stage.name["fr"])
+    expect(page.locator("svg.radar")).to_be_visible()
+    rows = page.locator(".scores-table tbody tr")
+    expect(rows).to_have_count(len(bank.dimensions))
+    assert result.complete
+    context.close()
+
+
+def test_keyboard_only_and_without_javascript(browser, base, live_app):
+    bank = live_app.extensions["assessor.bank"]
+    context = browser.new_context(java_script_enabled=False, locale="en-GB")
+    page = context.new_page()
+    page.goto(base + "/start")
+    page.keyboard.press("Tab")  # the skip link comes first
+    expect(page.locator(".skip-link")).to_be_focused()
+    page.locator("#bank_name").focus()
+    page.keyboard.type("Keyboard Bank")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Keyboard Bank")
+    page.get_by_role("link", name="Begin the questions").focus()
+    page.keyboard.press("Enter")
+    first_radio = page.locator("input[type=radio]").first
+    first_radio.focus()
+    page.keyboard.press("Space")
+    expect(first_radio).to_be_checked()
+    page.keyboard.press("ArrowDown")  # moves within the question's radio group
+    expect(page.locator("input[type=radio]").nth(1)).to_be_checked()
+    page.locator("button[value=next]").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".step-count")).to_have_text(f"Step 2 of {len(bank.dimensions)}")
+    context.close()
+
+
+def test_no_serious_accessibility_violations_on_any_page_type(browser, base, live_app):
+    bank = live_app.extensions["assessor.bank"]
+    axe = Axe()
+    context = browser.new_context(locale="pl-PL")
+    page = context.new_page()
+    checked = {}
+
+    def check(name: str) -> None:
+        results = axe.run(page)
+        serious = [
+            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        checked[name] = serious
+
+    page.goto(base + "/")
+    check("home")
+    page.goto(base + "/methodology")
+    check("methodology")
+    page.goto(base + "/start")
+    check("start")
+    page.locator("button[type=submit]").click()
+    check("start with errors")
+    page.get_by_role("textbox").first.fill("Bank Dostępny")
+    page.locator("button[type=submit]").click()
+    check("welcome")
+    page.locator("a.button-primary").click()
+    check("quiz step")
+    for step in range(1, len(bank.dimensions) + 1):
+        answer_page(page, step % 5)
+        page.locator("button[value=next]").click()
+    check("review")
+    page.locator("a.button-primary").click()
+    check("results")
+    page.goto(base + "/a/unknown-token")
+    check("not found")
+    assert {name: v for name, v in checked.items() if v} == {}
+    assert len(checked) == 9
+    context.close()
