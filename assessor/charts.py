@@ -58,7 +58,7 @@ def radar(result: Result, language: str, *, size: int = 300, margin: int = 150) 
         x, y = at(index, 100)
         lx, ly = at(index, 100, extra=14)
         anchor = "middle" if abs(lx - cx) < 10 else ("start" if lx > cx else "end")
-        lines = tuple(textwrap.wrap(localize(dim.dimension.title, language), 20)) or ("",)
+        lines = tuple(textwrap.wrap(localize(dim.dimension.title, language), 18)) or ("",)
         if ly < cy - radius * 0.5:
             ly -= 11 * (len(lines) - 1)  # grow labels at the top upwards, away from the chart
         axes.append(Axis(lines, dim.points, x, y, lx, ly, anchor))

@@ -47,7 +47,7 @@ def configure(app: Flask, overrides: dict | None = None) -> None:
 
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
-        key_file = instance / "secret_key"
+        key_file = Path(app.config.get("SECRET_KEY_FILE") or instance / "secret_key")
         if key_file.exists():
             app.config["SECRET_KEY"] = key_file.read_text().strip()
         elif app.debug or app.testing:

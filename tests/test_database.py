@@ -1,0 +1,58 @@
+"""Database settings: SQLite pragmas, write transactions, URL handling, migrations."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from assessor.database import normalise_url, write_transaction
+from assessor.extensions import db
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgres://u:p@h/db", "postgresql+psycopg://u:p@h/db"),
+        ("postgresql://u:p@h/db", "postgresql+psycopg://u:p@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
+    ],
+)
+def test_database_urls_are_normalised(url, expected):
+    assert normalise_url(url) == expected
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(app):
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_write_transactions_begin_immediate(app):
+    """A writer takes SQLite's write lock at BEGIN, before it reads anything."""
+    statements = []
+    with app.app_context():
+        from sqlalchemy import event
+
+        @event.listens_for(db.engine, "before_cursor_execute")
+        def record(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        with write_transaction():
+            db.session.execute(text("SELECT 1"))
+        db.session.execute(text("SELECT 2"))
+        db.session.commit()
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert statements[statements.index("SELECT 1") - 1] == "BEGIN IMMEDIATE"
+    assert statements[statements.index("SELECT 2") - 1] == "BEGIN"
+
+
+def test_postgres_url_from_the_environment(monkeypatch, tmp_path):
+    from assessor import create_app
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://user:secret@db.example/assessor")
+    app = create_app({"TESTING": True, "SECRET_KEY": "x"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == (
+        "postgresql+psycopg://user:secret@db.example/assessor"
+    )
