@@ -46,7 +46,7 @@ validate: $(VENV)/.installed
 
 # Refresh the catalogs after changing interface strings; translators then fill the gaps.
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --omit-header \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --omit-header \
 		-o assessor/translations/messages.pot .
 	$(BIN)/pybabel update --no-location -i assessor/translations/messages.pot \
 		-d assessor/translations

@@ -16,6 +16,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .extensions import babel, csrf, db, migrate, question_bank
     from .main.routes import bp as main_bp
     from .quiz.routes import bp as quiz_bp
+    from .reports.routes import bp as reports_bp
 
     app = Flask(
         __name__,
@@ -50,5 +51,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     app.register_blueprint(main_bp)
     app.register_blueprint(quiz_bp)
+    app.register_blueprint(reports_bp)
     errors.init_app(app)
     return app

@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from . import scoring
+from . import report, scoring
 from .bank import Bank
 from .database import write_transaction
 from .extensions import db
@@ -114,3 +114,18 @@ def first_open_step(bank: Bank, answers: Mapping[str, scoring.Answer]) -> int | 
         if any(q.id not in answers for q in dimension.questions):
             return step
     return None
+
+
+def report_input(bank: Bank, assessment: Assessment, language: str) -> report.ReportInput:
+    """Gather what the PDF report of ``assessment`` shows, in ``language``."""
+    return report.ReportInput(
+        bank=bank,
+        answers=answers_of(bank, assessment),
+        bank_name=assessment.bank_name,
+        language=language,
+        date=assessment.updated_at.date(),
+        country=assessment.country,
+        bank_type=assessment.bank_type,
+        size=assessment.size,
+        respondent_role=assessment.respondent_role,
+    )

@@ -28,6 +28,7 @@ def configure(app: Flask, overrides: dict | None = None) -> None:
     app.config.update(
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance / 'assessor.db'}",
         QUESTIONS_PATH=None,
+        REPORT_CACHE_DIR=str(instance / "report-cache"),
         # A respondent may think over a page for hours; the CSRF token must not expire
         # under them and lose the page. It still dies with the session.
         WTF_CSRF_TIME_LIMIT=None,

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from babel import Locale
 from flask import request, session, url_for
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale
 
 from .bank import localize
 
@@ -21,21 +21,27 @@ COUNTRIES = (
     "SE SI SK AL BA ME MK RS TR UA MD CA US AU NZ"
 ).split()
 
+def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name
+    """Mark ``message`` for translation without translating it (``pybabel -k N_``)."""
+    return message
+
+
+#: Choices of the start form, as message ids: translate them where they are shown.
 BANK_TYPES = {
-    "retail": _l("Retail or universal bank"),
-    "cooperative": _l("Cooperative bank"),
-    "savings": _l("Savings bank"),
-    "private": _l("Private bank or wealth manager"),
-    "online": _l("Online-only bank"),
-    "specialised": _l("Specialised lender or payment institution"),
-    "other": _l("Other"),
+    "retail": N_("Retail or universal bank"),
+    "cooperative": N_("Cooperative bank"),
+    "savings": N_("Savings bank"),
+    "private": N_("Private bank or wealth manager"),
+    "online": N_("Online-only bank"),
+    "specialised": N_("Specialised lender or payment institution"),
+    "other": N_("Other"),
 }
 
 BANK_SIZES = {
-    "small": _l("Fewer than 100,000 customers"),
-    "medium": _l("100,000 to 1 million customers"),
-    "large": _l("1 to 10 million customers"),
-    "xlarge": _l("More than 10 million customers"),
+    "small": N_("Fewer than 100,000 customers"),
+    "medium": N_("100,000 to 1 million customers"),
+    "large": N_("1 to 10 million customers"),
+    "xlarge": N_("More than 10 million customers"),
 }
 
 

@@ -57,8 +57,8 @@ class StartForm(FlaskForm):
         blank = [SelectChoice("", _("— Choose —"))]
         countries = [SelectChoice(code, name) for code, name in country_choices(language)]
         self.country.choices = blank + countries
-        self.bank_type.choices = blank + [SelectChoice(k, str(v)) for k, v in BANK_TYPES.items()]
-        self.size.choices = blank + [SelectChoice(k, str(v)) for k, v in BANK_SIZES.items()]
+        self.bank_type.choices = blank + [SelectChoice(k, _(v)) for k, v in BANK_TYPES.items()]
+        self.size.choices = blank + [SelectChoice(k, _(v)) for k, v in BANK_SIZES.items()]
 
 
 def value_key(answer: Answer) -> str:
