@@ -8,7 +8,9 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup
 
+from . import batch
 from .bank import BankError, load_bank
+from .i18n import LANGUAGES
 
 
 def _create_app():
@@ -38,3 +40,53 @@ def validate(path: Path | None) -> None:
         f"{len(bank.languages)} languages ({', '.join(bank.languages)}), "
         f"version {bank.version}, hash {bank.short_hash}"
     )
+
+
+@main.command(with_appcontext=False)
+@click.argument("answers", required=False, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="The PDF to write; with --batch, the folder to write into.")
+@click.option("--lang", type=click.Choice(LANGUAGES), help="Report language (default: the file's).")
+@click.option("--batch", "batch_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Render every *.yaml answers file in this folder, in parallel.")
+@click.option("--html", is_flag=True, help="Write the HTML that would be printed, not the PDF.")
+@click.option("--bank", "bank_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Question bank to use (default: the shipped one).")
+@click.option("--jobs", type=click.IntRange(1, 64), help="Parallel workers (default: one per core).")
+@click.option("--timeout", type=click.IntRange(1, 3600), default=batch.DEFAULT_TIMEOUT,
+              show_default=True, help="Seconds one report may take before it is stopped.")
+def report(answers, output, lang, batch_dir, html, bank_path, jobs, timeout):
+    """Render the report of an answers file (see examples/answers.yaml), or of a folder of them."""
+    options = {"language": lang, "html": html, "bank_path": bank_path, "timeout": timeout}
+    if (answers is None) == (batch_dir is None):
+        raise click.UsageError("give either an ANSWERS file or --batch DIR")
+    if answers is not None:
+        outcome = batch.render(batch.Job(answers=answers, output=output, **options))
+        _report_outcomes([outcome])
+        click.echo(f"wrote {output}")
+        return
+    if not batch_dir.is_dir():
+        raise click.UsageError(f"--batch: {batch_dir} is not a folder")
+    todo = batch.jobs_for(batch_dir, output, **options)
+    if not todo:
+        raise click.UsageError(f"--batch: no *.yaml answers files in {batch_dir}")
+    outcomes = []
+    with click.progressbar(length=len(todo), label=f"Rendering {len(todo)} reports",
+                           file=sys.stderr) as bar:
+        for outcome in batch.render_many(todo, workers=jobs):
+            outcomes.append(outcome)
+            bar.update(1)
+    _report_outcomes(outcomes)
+    click.echo(f"wrote {len(outcomes)} reports to {output}")
+
+
+def _report_outcomes(outcomes) -> None:
+    """Print every failure with its messages; exit 2 if there was any."""
+    failed = [o for o in outcomes if not o.ok]
+    for outcome in failed:
+        for error in outcome.errors:
+            click.echo(error, err=True)
+    if failed:
+        click.echo(f"{len(failed)} of {len(outcomes)} report(s) failed; nothing was written "
+                   "for them.", err=True)
+        sys.exit(2)

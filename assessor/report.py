@@ -123,6 +123,7 @@ def render_html(data: ReportInput) -> str:
             weakest_margin=scoring.WEAKEST_MARGIN,
             accent=data.branding.accent if data.branding and data.branding.accent else "",
             page_counter=_page_counter_css(lang),
+            base_url=BASE_URL,
         )
     )
 

@@ -1,0 +1,132 @@
+"""Render reports from answers files, one at a time or many in parallel.
+
+A batch runs in a process pool: WeasyPrint holds the GIL, so processes are what use every
+core. Workers come from a fork server that has already imported the renderer, so each one
+starts warm; each is replaced after ``MAX_TASKS_PER_WORKER`` reports, which bounds the
+memory a long batch can build up. WeasyPrint has no timeout of its own, so each render
+runs under a ``SIGALRM`` deadline and a runaway one is stopped and reported.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import tempfile
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .answersfile import AnswersFileError, load_answers
+from .bank import Bank, load_bank
+
+#: Replace a worker after this many reports, so that memory cannot creep up.
+MAX_TASKS_PER_WORKER = 25
+#: Seconds one report may take before it is stopped.
+DEFAULT_TIMEOUT = 60
+
+
+@dataclass(frozen=True)
+class Job:
+    """One answers file to render to ``output``."""
+
+    answers: Path
+    output: Path
+    language: str | None = None
+    html: bool = False
+    bank_path: Path | None = None
+    timeout: int = DEFAULT_TIMEOUT
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job: Job
+    ok: bool
+    #: What went wrong, one line per problem (empty when ``ok``).
+    errors: tuple[str, ...] = ()
+
+
+class RenderTimeout(Exception):
+    """A render ran past its deadline."""
+
+
+@cache
+def _bank(path: Path | None) -> Bank:
+    return load_bank(path)
+
+
+def render(job: Job) -> Outcome:
+    """Render one job; never raises for a bad file, a bad bank or a timeout."""
+    from .bank import BankError
+    from .report import render_html, write_pdf
+
+    def expire(_signum, _frame):
+        raise RenderTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(job.timeout)
+    try:
+        data = load_answers(job.answers, _bank(job.bank_path), language=job.language)
+        html = render_html(data)
+        body = html.encode("utf-8") if job.html else write_pdf(html)
+        _write_atomically(job.output, body)
+        return Outcome(job, True)
+    except (AnswersFileError, BankError) as exc:
+        return Outcome(job, False, tuple(exc.errors))
+    except RenderTimeout:
+        return Outcome(job, False, (f"{job.answers}: stopped after {job.timeout} s",))
+    except OSError as exc:
+        return Outcome(job, False, (f"{job.output}: cannot write: {exc.strerror}",))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _write_atomically(path: Path, body: bytes) -> None:
+    """Write ``body`` so that ``path`` is either the whole report or untouched."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(body)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def jobs_for(directory: Path, output_dir: Path, **options) -> list[Job]:
+    """One job per ``*.yaml``/``*.yml`` file in ``directory``, writing into ``output_dir``."""
+    suffix = ".html" if options.get("html") else ".pdf"
+    files = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return [Job(answers=f, output=output_dir / (f.stem + suffix), **options) for f in files]
+
+
+def _warm_up() -> None:
+    """Import what every render needs once, in the fork server, before workers are forked."""
+    import weasyprint  # noqa: F401
+
+    from . import report  # noqa: F401
+
+
+def render_many(jobs: Iterable[Job], *, workers: int | None = None) -> Iterator[Outcome]:
+    """Render ``jobs`` across ``workers`` processes (default: one per core), as they finish."""
+    jobs = list(jobs)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["assessor.batch"])
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        max_tasks_per_child=MAX_TASKS_PER_WORKER,
+        initializer=_warm_up,
+    ) as pool:
+        futures = {pool.submit(render, job): job for job in jobs}
+        for future in as_completed(futures):
+            try:
+                outcome = future.result()
+            except Exception as exc:  # a worker died (killed, out of memory): report it
+                outcome = Outcome(futures[future], False, (f"{futures[future].answers}: {exc}",))
+            yield outcome
