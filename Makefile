@@ -48,7 +48,7 @@ validate: $(VENV)/.installed
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --omit-header \
 		-o assessor/translations/messages.pot .
-	$(BIN)/pybabel update --no-location -i assessor/translations/messages.pot \
+	$(BIN)/pybabel update --ignore-obsolete -i assessor/translations/messages.pot \
 		-d assessor/translations
 
 lint: $(VENV)/.installed-test
@@ -57,3 +57,6 @@ lint: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info $(CATALOGS)
+
+bench: $(VENV)/.installed translations
+	$(BIN)/python bench/bench_report.py

@@ -1,0 +1,154 @@
+"""Report rendering speed and memory, each measured side by side with its floor in one run.
+
+    make bench            # or: .venv/bin/python bench/bench_report.py
+
+1. the app's render (template + locked-down fetcher + WeasyPrint) against bare WeasyPrint
+   printing the same HTML: target overhead at most 15%;
+2. `assessor report` on one answers file, cold, against Chromium's --print-to-pdf of the
+   same HTML (when /usr/bin/chromium exists): target at most 1.0x;
+3. `assessor report --batch` on 20 files against 20 sequential Chromium prints: target at
+   least 3x faster;
+4. a worker's resident memory after 200 renders against after 20: target growth <= 10%.
+
+BENCH_RENDERS (default 200) and BENCH_BATCH (default 20) scale parts 3 and 4 down for a
+quick look.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "answers.yaml"
+ASSESSOR = Path(sys.executable).with_name("assessor")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer",
+]
+RENDERS = int(os.environ.get("BENCH_RENDERS", "200"))
+BATCH = int(os.environ.get("BENCH_BATCH", "20"))
+
+
+def timed(fn, repeat: int = 5) -> float:
+    """Median wall time of ``fn`` over ``repeat`` runs, after one warm-up."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def run(cmd: list[str], **kwargs) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, **kwargs)
+    return time.perf_counter() - start
+
+
+def chromium_print(html: Path, pdf: Path, profile: Path) -> float:
+    return run([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
+                f"--print-to-pdf={pdf}", html.as_uri()])
+
+
+def row(name: str, ours: float, floor: float, unit: str, target: str, ok: bool) -> None:
+    ratio = ours / floor if floor else float("nan")
+    print(f"{name:<44} {ours:>9.3f} {floor:>9.3f} {unit:<3} {ratio:>7.2f}x  {target:<14} "
+          f"{'met' if ok else 'NOT met'}")
+
+
+def main() -> None:
+    import weasyprint
+
+    from assessor import report
+    from assessor.answersfile import load_answers
+    from assessor.bank import load_bank
+
+    data = load_answers(EXAMPLE, load_bank())
+    html = report.render_html(data)
+    work = Path(tempfile.mkdtemp(prefix="assessor-bench-"))
+    print(f"{'measure':<44} {'ours':>9} {'floor':>9}     {'ratio':>8}  {'target':<14} result")
+
+    app = timed(lambda: report.render_pdf(data))
+    bare = timed(lambda: weasyprint.HTML(string=html, base_url=report.BASE_URL).write_pdf())
+    row("1. render, app vs bare WeasyPrint", app, bare, "s", "<= 1.15x", app <= 1.15 * bare)
+
+    html_file = work / "report.html"
+    html_file.write_text(html, encoding="utf-8")
+    have_chromium = Path(CHROMIUM).exists()
+    cold = statistics.median(
+        run([str(ASSESSOR), "report", str(EXAMPLE), "-o", str(work / "cli.pdf")]) for _ in range(3)
+    )
+    if have_chromium:
+        chrome = statistics.median(
+            chromium_print(html_file, work / f"c{i}.pdf", work / f"profile{i}") for i in range(3)
+        )
+        row("2. assessor report (cold) vs Chromium print", cold, chrome, "s", "<= 1.0x",
+            cold <= chrome)
+    else:
+        print(f"2. assessor report (cold): {cold:.3f} s; no Chromium at {CHROMIUM} to compare")
+
+    batch_in = work / "batch"
+    batch_in.mkdir()
+    for n in range(BATCH):
+        text = EXAMPLE.read_text(encoding="utf-8").replace("Żółkiewce", f"Żółkiewce {n}")
+        (batch_in / f"bank{n:02}.yaml").write_text(text, encoding="utf-8")
+    batch = run([str(ASSESSOR), "report", "--batch", str(batch_in), "-o", str(work / "out")])
+    if have_chromium:
+        sequential = sum(
+            chromium_print(html_file, work / f"s{i}.pdf", work / f"seq{i}") for i in range(BATCH)
+        )
+        # Here the ratio is Chromium's time over ours: how many times faster the batch is.
+        ratio_row = f"3. --batch {BATCH} vs {BATCH} sequential Chromium"
+        print(f"{ratio_row:<44} {batch:>9.3f} {sequential:>9.3f} s   "
+              f"{sequential / batch:>7.2f}x  {'>= 3x faster':<14} "
+              f"{'met' if sequential >= 3 * batch else 'NOT met'}")
+    else:
+        print(f"3. --batch {BATCH}: {batch:.3f} s; no Chromium to compare")
+
+    probe = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE, str(EXAMPLE), str(RENDERS)],
+        check=True, capture_output=True, text=True,
+    )
+    early, late = (int(x) for x in probe.stdout.split())
+    row(f"4. worker RSS after {RENDERS} vs after 20 renders", late / 1024, early / 1024, "MB",
+        "<= 1.10x", late <= 1.10 * early)
+    print(f"(cores: {os.cpu_count()}; Python {sys.version.split()[0]}; "
+          f"WeasyPrint {weasyprint.__version__}; peak RSS of this process "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB)")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+MEMORY_PROBE = """
+import sys
+from pathlib import Path
+from assessor import report
+from assessor.answersfile import load_answers
+from assessor.bank import load_bank
+
+def rss_kb():
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+
+data = load_answers(sys.argv[1], load_bank())
+renders = int(sys.argv[2])
+early = None
+for n in range(1, renders + 1):
+    report.render_pdf(data)
+    if n == min(20, renders):
+        early = rss_kb()
+print(early, rss_kb())
+"""
+
+if __name__ == "__main__":
+    main()
