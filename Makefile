@@ -52,8 +52,8 @@ extract-messages: $(VENV)/.installed
 		-d assessor/translations
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check assessor tests
-	$(BIN)/ruff format --check assessor tests
+	$(BIN)/ruff check assessor tests bench
+	$(BIN)/ruff format --check assessor tests bench
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info $(CATALOGS)

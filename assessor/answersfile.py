@@ -60,7 +60,9 @@ def load_answers(
     file_language = data.get("language", "en")
     if file_language not in LANGUAGES:
         errors.append(
-            doc.error(("language",), f"expected one of {', '.join(LANGUAGES)}, found {file_language!r}")
+            doc.error(
+                ("language",), f"expected one of {', '.join(LANGUAGES)}, found {file_language!r}"
+            )
         )
     day = data.get("date", dt.date.today())
     if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
@@ -80,7 +82,9 @@ def load_answers(
 
 def _bank_details(doc: yamlfile.YamlDocument, bank: Any, errors: list[str]) -> dict[str, str]:
     if not isinstance(bank, dict):
-        errors.append(doc.error(("bank",), "missing required mapping with at least the bank's name"))
+        errors.append(
+            doc.error(("bank",), "missing required mapping with at least the bank's name")
+        )
         return {"bank_name": ""}
     errors += [doc.error(("bank", key), "unknown key") for key in bank if key not in BANK_KEYS]
     name = bank.get("name")

@@ -18,8 +18,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo
-from pydantic import field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from . import resources, yamlfile
 
@@ -341,7 +348,9 @@ def _cross_check(doc: yamlfile.YamlDocument) -> list[str]:
             question_ids.append((loc + ("id",), qid))
             known_sources(loc + ("sources",), question.get("sources"))
             if isinstance(qid, str) and isinstance(did, str) and not qid.startswith(did + "."):
-                errors.append(doc.error(loc + ("id",), f"question id must start with {did + '.'!r}"))
+                errors.append(
+                    doc.error(loc + ("id",), f"question id must start with {did + '.'!r}")
+                )
     duplicates(question_ids, "question")
 
     errors.extend(_check_stage_coverage(doc, items("stages")))
@@ -366,7 +375,8 @@ def _check_stage_coverage(doc: yamlfile.YamlDocument, stages: list[tuple[int, di
             errors.append(
                 doc.error(
                     ("stages", index, "min_score"),
-                    f"stages must be in increasing order of min_score: {current:g} after {previous:g}",
+                    "stages must be in increasing order of min_score: "
+                    f"{current:g} after {previous:g}",
                 )
             )
     return errors

@@ -44,17 +44,37 @@ def validate(path: Path | None) -> None:
 
 @main.command(with_appcontext=False)
 @click.argument("answers", required=False, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="The PDF to write; with --batch, the folder to write into.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The PDF to write; with --batch, the folder to write into.",
+)
 @click.option("--lang", type=click.Choice(LANGUAGES), help="Report language (default: the file's).")
-@click.option("--batch", "batch_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Render every *.yaml answers file in this folder, in parallel.")
+@click.option(
+    "--batch",
+    "batch_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Render every *.yaml answers file in this folder, in parallel.",
+)
 @click.option("--html", is_flag=True, help="Write the HTML that would be printed, not the PDF.")
-@click.option("--bank", "bank_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Question bank to use (default: the shipped one).")
-@click.option("--jobs", type=click.IntRange(1, 64), help="Parallel workers (default: one per core).")
-@click.option("--timeout", type=click.IntRange(1, 3600), default=batch.DEFAULT_TIMEOUT,
-              show_default=True, help="Seconds one report may take before it is stopped.")
+@click.option(
+    "--bank",
+    "bank_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Question bank to use (default: the shipped one).",
+)
+@click.option(
+    "--jobs", type=click.IntRange(1, 64), help="Parallel workers (default: one per core)."
+)
+@click.option(
+    "--timeout",
+    type=click.IntRange(1, 3600),
+    default=batch.DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds one report may take before it is stopped.",
+)
 def report(answers, output, lang, batch_dir, html, bank_path, jobs, timeout):
     """Render the report of an answers file (see examples/answers.yaml), or of a folder of them."""
     options = {"language": lang, "html": html, "bank_path": bank_path, "timeout": timeout}
@@ -71,8 +91,9 @@ def report(answers, output, lang, batch_dir, html, bank_path, jobs, timeout):
     if not todo:
         raise click.UsageError(f"--batch: no *.yaml answers files in {batch_dir}")
     outcomes = []
-    with click.progressbar(length=len(todo), label=f"Rendering {len(todo)} reports",
-                           file=sys.stderr) as bar:
+    with click.progressbar(
+        length=len(todo), label=f"Rendering {len(todo)} reports", file=sys.stderr
+    ) as bar:
         for outcome in batch.render_many(todo, workers=jobs):
             outcomes.append(outcome)
             bar.update(1)
@@ -87,6 +108,8 @@ def _report_outcomes(outcomes) -> None:
         for error in outcome.errors:
             click.echo(error, err=True)
     if failed:
-        click.echo(f"{len(failed)} of {len(outcomes)} report(s) failed; nothing was written "
-                   "for them.", err=True)
+        click.echo(
+            f"{len(failed)} of {len(outcomes)} report(s) failed; nothing was written for them.",
+            err=True,
+        )
         sys.exit(2)

@@ -23,8 +23,10 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         messages = {
             400: _("The request could not be understood. Nothing was changed."),
-            404: _("There is no page at this address. If you followed a resume link, "
-                   "check that it was copied in full."),
+            404: _(
+                "There is no page at this address. If you followed a resume link, "
+                "check that it was copied in full."
+            ),
             405: _("This page cannot be used that way."),
             413: _("What you sent is too large. Nothing was saved."),
         }
@@ -35,7 +37,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         app.logger.exception("unhandled error")
-        message = _("Something went wrong on our side. Your saved answers are safe; please try again.")
+        message = _(
+            "Something went wrong on our side. Your saved answers are safe; please try again."
+        )
         try:
             return render_template("errors/error.html", code=500, message=message), 500
         except Exception:  # the page itself failed: answer plainly rather than not at all

@@ -13,13 +13,62 @@ from .bank import localize
 #: The interface and question bank languages, English first (the source and fallback).
 LANGUAGES = ("en", "fr", "nl", "it", "pl")
 #: Each language named in itself, for the language switcher.
-LANGUAGE_NAMES = {"en": "English", "fr": "Français", "nl": "Nederlands", "it": "Italiano", "pl": "Polski"}
+LANGUAGE_NAMES = {
+    "en": "English",
+    "fr": "Français",
+    "nl": "Nederlands",
+    "it": "Italiano",
+    "pl": "Polski",
+}
 
 #: Countries offered on the start form (ISO 3166-1 alpha-2); names come from CLDR via Babel.
 COUNTRIES = (
-    "AT BE BG CH CY CZ DE DK EE ES FI FR GB GR HR HU IE IS IT LI LT LU LV MT NL NO PL PT RO "
-    "SE SI SK AL BA ME MK RS TR UA MD CA US AU NZ"
-).split()
+    "AT",
+    "BE",
+    "BG",
+    "CH",
+    "CY",
+    "CZ",
+    "DE",
+    "DK",
+    "EE",
+    "ES",
+    "FI",
+    "FR",
+    "GB",
+    "GR",
+    "HR",
+    "HU",
+    "IE",
+    "IS",
+    "IT",
+    "LI",
+    "LT",
+    "LU",
+    "LV",
+    "MT",
+    "NL",
+    "NO",
+    "PL",
+    "PT",
+    "RO",
+    "SE",
+    "SI",
+    "SK",
+    "AL",
+    "BA",
+    "ME",
+    "MK",
+    "RS",
+    "TR",
+    "UA",
+    "MD",
+    "CA",
+    "US",
+    "AU",
+    "NZ",
+)
+
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name
     """Mark ``message`` for translation without translating it (``pybabel -k N_``)."""

@@ -191,18 +191,13 @@ def score(bank: Bank, answers: Mapping[str, Answer]) -> Result:
         if stage_index > limit:
             stage_index, caps = limit, caps + ["weakest"]
     critical_gaps = tuple(
-        q.question
-        for d in dimensions
-        for q in d.questions
-        if q.question.critical and q.value == 0
+        q.question for d in dimensions for q in d.questions if q.question.critical and q.value == 0
     )
     if critical_gaps and stage_index > CRITICAL_CAP_STAGE - 1:
         stage_index, caps = CRITICAL_CAP_STAGE - 1, caps + ["critical"]
 
     strengths = tuple(
-        d
-        for d in sorted(scored, key=lambda d: -d.score)
-        if d is not weakest and d.score > 0
+        d for d in sorted(scored, key=lambda d: -d.score) if d is not weakest and d.score > 0
     )[:STRENGTHS]
     return Result(
         score=overall,

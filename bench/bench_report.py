@@ -31,8 +31,14 @@ EXAMPLE = ROOT / "examples" / "answers.yaml"
 ASSESSOR = Path(sys.executable).with_name("assessor")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-pdf-header-footer",
 ]
 RENDERS = int(os.environ.get("BENCH_RENDERS", "200"))
 BATCH = int(os.environ.get("BENCH_BATCH", "20"))
@@ -56,14 +62,23 @@ def run(cmd: list[str], **kwargs) -> float:
 
 
 def chromium_print(html: Path, pdf: Path, profile: Path) -> float:
-    return run([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-                f"--print-to-pdf={pdf}", html.as_uri()])
+    return run(
+        [
+            CHROMIUM,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--print-to-pdf={pdf}",
+            html.as_uri(),
+        ]
+    )
 
 
 def row(name: str, ours: float, floor: float, unit: str, target: str, ok: bool) -> None:
     ratio = ours / floor if floor else float("nan")
-    print(f"{name:<44} {ours:>9.3f} {floor:>9.3f} {unit:<3} {ratio:>7.2f}x  {target:<14} "
-          f"{'met' if ok else 'NOT met'}")
+    print(
+        f"{name:<44} {ours:>9.3f} {floor:>9.3f} {unit:<3} {ratio:>7.2f}x  {target:<14} "
+        f"{'met' if ok else 'NOT met'}"
+    )
 
 
 def main() -> None:
@@ -92,8 +107,14 @@ def main() -> None:
         chrome = statistics.median(
             chromium_print(html_file, work / f"c{i}.pdf", work / f"profile{i}") for i in range(3)
         )
-        row("2. assessor report (cold) vs Chromium print", cold, chrome, "s", "<= 1.0x",
-            cold <= chrome)
+        row(
+            "2. assessor report (cold) vs Chromium print",
+            cold,
+            chrome,
+            "s",
+            "<= 1.0x",
+            cold <= chrome,
+        )
     else:
         print(f"2. assessor report (cold): {cold:.3f} s; no Chromium at {CHROMIUM} to compare")
 
@@ -109,22 +130,34 @@ def main() -> None:
         )
         # Here the ratio is Chromium's time over ours: how many times faster the batch is.
         ratio_row = f"3. --batch {BATCH} vs {BATCH} sequential Chromium"
-        print(f"{ratio_row:<44} {batch:>9.3f} {sequential:>9.3f} s   "
-              f"{sequential / batch:>7.2f}x  {'>= 3x faster':<14} "
-              f"{'met' if sequential >= 3 * batch else 'NOT met'}")
+        print(
+            f"{ratio_row:<44} {batch:>9.3f} {sequential:>9.3f} s   "
+            f"{sequential / batch:>7.2f}x  {'>= 3x faster':<14} "
+            f"{'met' if sequential >= 3 * batch else 'NOT met'}"
+        )
     else:
         print(f"3. --batch {BATCH}: {batch:.3f} s; no Chromium to compare")
 
     probe = subprocess.run(
         [sys.executable, "-c", MEMORY_PROBE, str(EXAMPLE), str(RENDERS)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     early, late = (int(x) for x in probe.stdout.split())
-    row(f"4. worker RSS after {RENDERS} vs after 20 renders", late / 1024, early / 1024, "MB",
-        "<= 1.10x", late <= 1.10 * early)
-    print(f"(cores: {os.cpu_count()}; Python {sys.version.split()[0]}; "
-          f"WeasyPrint {weasyprint.__version__}; peak RSS of this process "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB)")
+    row(
+        f"4. worker RSS after {RENDERS} vs after 20 renders",
+        late / 1024,
+        early / 1024,
+        "MB",
+        "<= 1.10x",
+        late <= 1.10 * early,
+    )
+    print(
+        f"(cores: {os.cpu_count()}; Python {sys.version.split()[0]}; "
+        f"WeasyPrint {weasyprint.__version__}; peak RSS of this process "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB)"
+    )
     shutil.rmtree(work, ignore_errors=True)
 
 

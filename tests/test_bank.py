@@ -50,97 +50,141 @@ def test_localize_falls_back_to_english():
     ("old", "new", "occurrence", "needle", "expected"),
     [
         pytest.param(
-            "    why: {en: \"why a\", fr: \"pourquoi a\"}",
-            "    why: {en: \"why a\", fr: \"pourquoi a\"}\n    colour: red",
-            1, "colour: red",
+            '    why: {en: "why a", fr: "pourquoi a"}',
+            '    why: {en: "why a", fr: "pourquoi a"}\n    colour: red',
+            1,
+            "colour: red",
             "dimensions[0].colour: unknown key",
             id="unknown-key",
         ),
         pytest.param(
-            "        effort: high\n", "", 1, "- id: alpha.two",
+            "        effort: high\n",
+            "",
+            1,
+            "- id: alpha.two",
             "dimensions[0].questions[1].effort: missing required key",
             id="missing-key",
         ),
         pytest.param(
-            "why: {en: \"why b\", fr: \"pourquoi b\"}", "why: {en: \"why b\"}", 1, "why b",
+            'why: {en: "why b", fr: "pourquoi b"}',
+            'why: {en: "why b"}',
+            1,
+            "why b",
             "dimensions[1].why: missing translation for fr",
             id="missing-translation",
         ),
         pytest.param(
-            "  - id: beta\n", "  - id: alpha\n", 1, "id: alpha#4",
+            "  - id: beta\n",
+            "  - id: alpha\n",
+            1,
+            "id: alpha#4",
             "dimensions[1].id: duplicate dimension id 'alpha'",
             id="duplicate-dimension",
         ),
         pytest.param(
-            "      - id: alpha.two", "      - id: alpha.one", 1, "- id: alpha.one#2",
+            "      - id: alpha.two",
+            "      - id: alpha.one",
+            1,
+            "- id: alpha.one#2",
             "dimensions[0].questions[1].id: duplicate question id 'alpha.one'",
             id="duplicate-question",
         ),
         pytest.param(
-            "  - {id: guide-b,", "  - {id: guide-a,", 1, "{id: guide-a#2",
+            "  - {id: guide-b,",
+            "  - {id: guide-a,",
+            1,
+            "{id: guide-a#2",
             "sources[1].id: duplicate source id 'guide-a'",
             id="duplicate-source",
         ),
         pytest.param(
-            "{value: 0.25, text: {en: \"o1\"", "{value: 0.75, text: {en: \"o1\"", 1,
+            '{value: 0.25, text: {en: "o1"',
+            '{value: 0.75, text: {en: "o1"',
+            1,
             "options:",
             "dimensions[0].questions[0].options: "
             "option values must be 0, 0.25, 0.5, 0.75, 1 in order, found 0, 0.75, 0.5, 0.75, 1",
             id="values-out-of-order",
         ),
         pytest.param(
-            "{value: 1, text: {en: \"o4\"", "{value: 1.5, text: {en: \"o4\"", 1, "{value: 1.5",
+            '{value: 1, text: {en: "o4"',
+            '{value: 1.5, text: {en: "o4"',
+            1,
+            "{value: 1.5",
             "dimensions[0].questions[0].options[4].value: 1.5 is outside the allowed range",
             id="value-outside-0-1",
         ),
         pytest.param(
-            "        weight: 3.0", "        weight: -1", 1, "weight: -1",
+            "        weight: 3.0",
+            "        weight: -1",
+            1,
+            "weight: -1",
             "dimensions[0].questions[1].weight: must be greater than 0, found -1",
             id="non-positive-weight",
         ),
         pytest.param(
-            "    sources: [guide-b]\n", "    sources: [guide-z]\n", 1, "[guide-z]",
+            "    sources: [guide-b]\n",
+            "    sources: [guide-z]\n",
+            1,
+            "[guide-z]",
             "dimensions[1].sources[0]: unknown source 'guide-z'",
             id="unknown-source",
         ),
         pytest.param(
-            "{id: absent, min_score: 0,", "{id: absent, min_score: 10,", 1, "id: absent",
+            "{id: absent, min_score: 0,",
+            "{id: absent, min_score: 10,",
+            1,
+            "id: absent",
             "stages[0].min_score: stages must cover 0-100: the first stage starts at 10, not 0",
             id="stages-do-not-start-at-0",
         ),
         pytest.param(
-            "{id: managed, min_score: 60,", "{id: managed, min_score: 30,", 1, "id: managed",
+            "{id: managed, min_score: 60,",
+            "{id: managed, min_score: 30,",
+            1,
+            "id: managed",
             "stages[3].min_score: stages must be in increasing order of min_score: 30 after 40",
             id="stages-out-of-order",
         ),
         pytest.param(
-            "          - {value: 0.75, text: {en: \"o3\", fr: \"o3\"}, "
-            "next_step: {en: \"beta.two step 3\", fr: \"s3\"}}\n",
-            "", 1, "options:#4",
+            '          - {value: 0.75, text: {en: "o3", fr: "o3"}, '
+            'next_step: {en: "beta.two step 3", fr: "s3"}}\n',
+            "",
+            1,
+            "options:#4",
             "dimensions[1].questions[1].options: expected 5 options, found 4",
             id="four-options",
         ),
         pytest.param(
-            "        help: {en: \"h\", fr: \"h\"}\n        weight: 3.0",
-            "        help: No\n        weight: 3.0", 1, "help: No",
+            '        help: {en: "h", fr: "h"}\n        weight: 3.0',
+            "        help: No\n        weight: 3.0",
+            1,
+            "help: No",
             "dimensions[0].questions[1].help: expected a mapping, found the boolean false",
             id="unquoted-no",
         ),
         pytest.param(
-            "version: \"test.1\"", "version: 2026.1", 1, "version:",
+            'version: "test.1"',
+            "version: 2026.1",
+            1,
+            "version:",
             "version: expected text, found 2026.1 (quote it)",
             id="unquoted-version",
         ),
         pytest.param(
-            "{value: 0.5, text: {en: \"o2\", fr: \"o2\"}, next_step: {en: \"alpha.one step 2\", "
-            "fr: \"s2\"}}",
-            "{value: 0.5, text: {en: \"o2\", fr: \"o2\"}}",
-            1, "options:",
+            '{value: 0.5, text: {en: "o2", fr: "o2"}, next_step: {en: "alpha.one step 2", '
+            'fr: "s2"}}',
+            '{value: 0.5, text: {en: "o2", fr: "o2"}}',
+            1,
+            "options:",
             "dimensions[0].questions[0].options: option 2 (value 0.5) has no next_step",
             id="missing-next-step",
         ),
         pytest.param(
-            "        effort: low\n", "        effort: trivial\n", 1, "effort: trivial",
+            "        effort: low\n",
+            "        effort: trivial\n",
+            1,
+            "effort: trivial",
             "dimensions[0].questions[0].effort: expected one of 'low', 'medium' or 'high', "
             "found 'trivial'",
             id="bad-effort",
@@ -160,7 +204,10 @@ def test_empty_dimension():
     text = TEXT[:start] + "    questions: []\n"
     errors = errors_for(text)
     line = line_of(text, "questions: []")
-    assert f"bank.yaml:{line}: dimensions[1].questions: a dimension needs at least one question" in errors
+    assert (
+        f"bank.yaml:{line}: dimensions[1].questions: a dimension needs at least one question"
+        in errors
+    )
 
 
 def test_yaml_syntax_error():
@@ -186,7 +233,7 @@ def test_aliases_are_refused():
 def test_collects_every_error_in_one_pass():
     text = replace_once("        weight: 3.0", "        weight: 0")
     text = text.replace("    sources: [guide-b]\n", "    sources: [nowhere]\n")
-    text = text.replace("why: {en: \"why a\", fr: \"pourquoi a\"}", "why: {en: \"why a\"}")
+    text = text.replace('why: {en: "why a", fr: "pourquoi a"}', 'why: {en: "why a"}')
     errors = errors_for(text)
     assert any("questions[1].weight: must be greater than 0" in e for e in errors)
     assert any("unknown source 'nowhere'" in e for e in errors)

@@ -107,8 +107,12 @@ def test_french_assessment_completed_and_resumed_in_a_new_context(browser, base,
     page.get_by_role("link", name=fr("Begin the questions")).click()
     half = len(bank.dimensions) // 2
     for step in range(1, half + 1):
-        expect(page.locator(".step-count")).to_have_text(fr("Step %(step)d of %(steps)d", step=step, steps=steps))
-        expect(page.get_by_role("heading", level=1)).to_have_text(bank.dimensions[step - 1].title["fr"])
+        expect(page.locator(".step-count")).to_have_text(
+            fr("Step %(step)d of %(steps)d", step=step, steps=steps)
+        )
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            bank.dimensions[step - 1].title["fr"]
+        )
         answer_page(page, step % 5)
         page.locator("button[value=next]").click()
     context.close()

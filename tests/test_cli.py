@@ -26,7 +26,9 @@ def test_validate_lists_every_error_and_exits_2(tmp_path):
     result = CliRunner().invoke(main, ["validate", str(bad)])
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
-    assert any(": dimensions[0].questions[1].weight: must be greater than 0, found 0" in x for x in lines)
+    assert any(
+        ": dimensions[0].questions[1].weight: must be greater than 0, found 0" in x for x in lines
+    )
     assert any("unknown source 'nowhere'" in x for x in lines)
     assert lines[-1] == f"{len(lines) - 1} error(s): the question bank is invalid."
     assert "Traceback" not in result.output

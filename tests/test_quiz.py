@@ -197,7 +197,9 @@ def test_bad_page_input_gets_a_message_and_saves_nothing(client, app, bank, tamp
 def test_posting_the_same_page_twice_is_idempotent(client, app, bank):
     token = start(client)
     for _ in range(2):
-        assert client.post(f"/a/{token}/step/1", data=page_data(bank.dimensions[0])).status_code == 302
+        assert (
+            client.post(f"/a/{token}/step/1", data=page_data(bank.dimensions[0])).status_code == 302
+        )
     assert count_answers(app) == len(bank.dimensions[0].questions)
 
 
@@ -254,9 +256,9 @@ def test_results_show_what_the_scoring_engine_computes(client, app, bank):
     assert f'<span class="score-number">{expected.points}</span>' in html
     assert str(escape(expected.stage.name["en"])) in html
     for dim in expected.dimensions:
-        assert f"{dim.points} <span class=\"bar\"" in html
+        assert f'{dim.points} <span class="bar"' in html
     assert str(escape(expected.roadmap[0].next_step["en"])) in html
-    assert "<svg class=\"radar\"" in html
+    assert '<svg class="radar"' in html
     for fact in bank.facts:
         assert str(escape(fact.figure)) in html
 

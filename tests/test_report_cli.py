@@ -79,7 +79,10 @@ def test_batch_reports_bad_files_and_renders_the_good_ones(tmp_path):
         ),
         ("bank:\n  country: PL\nanswers: {}\n", "bad.yaml:1: bank.name: missing the bank's name"),
         ("bank:\n  name: X\n  colour: red\n", "bad.yaml:3: bank.colour: unknown key"),
-        ("bank:\n  name: X\nlanguage: de\n", "bad.yaml:3: language: expected one of en, fr, nl, it, pl"),
+        (
+            "bank:\n  name: X\nlanguage: de\n",
+            "bad.yaml:3: language: expected one of en, fr, nl, it, pl",
+        ),
         ("bank: {name: X\nanswers: [\n", "bad.yaml:2: YAML syntax error"),
         ("bank: !!python/object/apply:os.system [true]\n", "bad.yaml:1: YAML syntax error"),
     ],

@@ -44,7 +44,10 @@ def test_unchanged_assessment_is_not_rendered_again(client, app, monkeypatch):
     assert len(calls) == 1
 
     etag = first.headers["ETag"]
-    assert client.get(f"/a/{token}/report.pdf?lang=en", headers={"If-None-Match": etag}).status_code == 304
+    assert (
+        client.get(f"/a/{token}/report.pdf?lang=en", headers={"If-None-Match": etag}).status_code
+        == 304
+    )
 
     client.post(f"/a/{token}/step/1", data=page_data(bank.dimensions[0], "1"))
     third = client.get(f"/a/{token}/report.pdf?lang=en")

@@ -32,9 +32,7 @@ def test_all_top_answers(mini_bank):
 
 
 def test_weights_na_and_stages(mini_bank):
-    result = score(
-        mini_bank, {"alpha.one": 1, "alpha.two": 0.5, "beta.one": NA, "beta.two": 0.25}
-    )
+    result = score(mini_bank, {"alpha.one": 1, "alpha.two": 0.5, "beta.one": NA, "beta.two": 0.25})
     # alpha = 100 × (1×1 + 3×0.5) / 4 = 62.5; beta = 100 × 0.25 / 1 (N/A left out) = 25
     assert dims(result) == {"alpha": 62.5, "beta": 25}
     # overall = (2 × 62.5 + 1 × 25) / 3 = 50
@@ -48,13 +46,14 @@ def test_weights_na_and_stages(mini_bank):
 
 
 def test_roadmap_is_critical_first_then_by_priority(mini_bank):
-    result = score(
-        mini_bank, {"alpha.one": 0.75, "alpha.two": 0.75, "beta.one": 0, "beta.two": 0}
-    )
+    result = score(mini_bank, {"alpha.one": 0.75, "alpha.two": 0.75, "beta.one": 0, "beta.two": 0})
     # priorities: alpha.one 2×1×0.25 = 0.5; alpha.two 2×3×0.25 = 1.5 (critical);
     # beta.one 1×1×1 = 1 (medium effort); beta.two 1×1×1 = 1 (low effort, wins the tie)
     assert [a.question.id for a in result.roadmap] == [
-        "alpha.two", "beta.two", "beta.one", "alpha.one",
+        "alpha.two",
+        "beta.two",
+        "beta.one",
+        "alpha.one",
     ]
     assert [a.priority for a in result.roadmap] == [1.5, 1, 1, 0.5]
     assert [a.question.id for a in result.quick_wins] == ["beta.two", "alpha.one"]
@@ -100,7 +99,9 @@ def test_unanswered_questions_score_zero_and_are_flagged(mini_bank):
 
 def test_points_round_down_so_display_matches_stage(mini_bank):
     # beta = 100 × 0.75 = 75, alpha = 100 × (0.5 + 3 × 0.75) / 4 = 68.75; overall 70.83
-    result = score(mini_bank, {"alpha.one": 0.5, "alpha.two": 0.75, "beta.one": NA, "beta.two": 0.75})
+    result = score(
+        mini_bank, {"alpha.one": 0.5, "alpha.two": 0.75, "beta.one": NA, "beta.two": 0.75}
+    )
     assert result.points == 70
     assert result.dimensions[0].points == 68
 

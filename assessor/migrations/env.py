@@ -15,8 +15,11 @@ config.set_main_option(
 
 def run_migrations_offline():
     """Emit the SQL to stdout (``assessor db upgrade --sql``)."""
-    context.configure(url=config.get_main_option("sqlalchemy.url"),
-                      target_metadata=db.metadata, literal_binds=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=db.metadata,
+        literal_binds=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

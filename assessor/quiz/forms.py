@@ -78,15 +78,22 @@ class PageForm(FlaskForm):
         valid = super().validate(extra_validators)
         if self.dimension.data != self.dimension_id:
             self.form_errors.append(
-                _("This page was changed before it was sent, so nothing was saved. "
-                  "Please answer the questions again.")
+                _(
+                    "This page was changed before it was sent, so nothing was saved. "
+                    "Please answer the questions again."
+                )
             )
             valid = False
-        foreign = sorted(set(request.form) - set(self.question_ids) - {"dimension"} - NON_ANSWER_KEYS)
+        foreign = sorted(
+            set(request.form) - set(self.question_ids) - {"dimension"} - NON_ANSWER_KEYS
+        )
         if foreign:
             self.form_errors.append(
-                _("The answers sent include %(names)s, which are not on this page, "
-                  "so nothing was saved.", names=", ".join(foreign[:5]))
+                _(
+                    "The answers sent include %(names)s, which are not on this page, "
+                    "so nothing was saved.",
+                    names=", ".join(foreign[:5]),
+                )
             )
             valid = False
         return valid
