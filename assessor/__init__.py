@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from . import resources
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the web app: configuration, extensions, blueprints, in that order."""
-    from . import errors, i18n
+    # Imported here so that `assessor report` and `assessor validate` never load Flask.
+    from flask import Flask
+
+    from . import errors, i18n, languages
     from .bank import BankError
     from .config import ConfigurationError, configure
     from .database import configure_engine
@@ -39,15 +45,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(resources.PACKAGE_DIR / "migrations"))
-    babel.init_app(app, locale_selector=i18n.select_locale)
+    babel.init_app(app, locale_selector=languages.select_locale)
     csrf.init_app(app)
 
-    app.jinja_env.filters["tr"] = i18n.tr
+    app.jinja_env.filters["tr"] = languages.tr
     app.jinja_env.globals.update(
         LANGUAGES=i18n.LANGUAGES,
         LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
-        current_language=i18n.current_language,
-        language_url=i18n.language_url,
+        current_language=languages.current_language,
+        language_url=languages.language_url,
     )
     app.register_blueprint(main_bp)
     app.register_blueprint(quiz_bp)

@@ -6,25 +6,42 @@ import sys
 from pathlib import Path
 
 import click
-from flask.cli import FlaskGroup
 
 from . import batch
 from .bank import BankError, load_bank
 from .i18n import LANGUAGES
 
 
-def _create_app():
-    from . import create_app
+class AssessorGroup(click.Group):
+    """The offline commands, plus Flask's (run, db, shell, routes), loaded only when asked for.
 
-    return create_app()
+    Consultants run ``assessor report`` on laptops, many times a day: it should not pay for
+    importing the web stack it does not use.
+    """
+
+    def _flask_group(self, ctx: click.Context) -> click.Group:
+        from flask.cli import FlaskGroup, ScriptInfo
+
+        from . import create_app
+
+        if not isinstance(ctx.obj, ScriptInfo):
+            ctx.obj = ScriptInfo(create_app=create_app)
+        return FlaskGroup(add_version_option=False, load_dotenv=False)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        flask_commands = self._flask_group(ctx).list_commands(ctx)
+        return sorted(set(super().list_commands(ctx)) | set(flask_commands))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return super().get_command(ctx, name) or self._flask_group(ctx).get_command(ctx, name)
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app)
+@click.group(cls=AssessorGroup)
 def main() -> None:
     """Assess the maturity of a bank's social-media strategy."""
 
 
-@main.command(with_appcontext=False)
+@main.command()
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 def validate(path: Path | None) -> None:
     """Check a question bank (default: the shipped questions.yaml)."""
@@ -42,7 +59,7 @@ def validate(path: Path | None) -> None:
     )
 
 
-@main.command(with_appcontext=False)
+@main.command()
 @click.argument("answers", required=False, type=click.Path(path_type=Path))
 @click.option(
     "-o",

@@ -1,14 +1,8 @@
-"""Interface languages: which one a request gets, and localised labels for the forms."""
+"""The languages, and the localised labels shared by the forms, the PDF and the CLI (no Flask)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from babel import Locale
-from flask import request, session, url_for
-from flask_babel import get_locale
-
-from .bank import localize
 
 #: The interface and question bank languages, English first (the source and fallback).
 LANGUAGES = ("en", "fr", "nl", "it", "pl")
@@ -94,27 +88,6 @@ BANK_SIZES = {
 }
 
 
-def select_locale() -> str:
-    """Pick the language: ``?lang=``, then the session, then the browser's preference."""
-    chosen = request.args.get("lang")
-    if chosen in LANGUAGES:
-        session["lang"] = chosen
-        return chosen
-    if session.get("lang") in LANGUAGES:
-        return session["lang"]
-    return request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0]
-
-
-def current_language() -> str:
-    """The language of the current request, as a bank language code."""
-    return str(get_locale() or LANGUAGES[0]).split("_")[0]
-
-
-def tr(text: Mapping[str, str] | None) -> str:
-    """Show a question bank text in the current language (a Jinja filter)."""
-    return localize(text, current_language())
-
-
 def country_choices(language: str) -> list[tuple[str, str]]:
     """Return (code, name) pairs sorted by name in ``language``."""
     territories = Locale.parse(language).territories
@@ -124,10 +97,3 @@ def country_choices(language: str) -> list[tuple[str, str]]:
 def country_name(code: str, language: str) -> str:
     """Return the country's name in ``language``, or the code if Babel does not know it."""
     return Locale.parse(language).territories.get(code, code) if code else ""
-
-
-def language_url(language: str) -> str:
-    """The current page in another language (the switcher's links)."""
-    if request.endpoint and request.url_rule and "GET" in (request.url_rule.methods or ()):
-        return url_for(request.endpoint, **(request.view_args or {}), lang=language)
-    return url_for("main.index", lang=language)

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from .. import assessments, charts
 from ..bank import Dimension
 from ..extensions import question_bank
-from ..i18n import current_language
+from ..languages import current_language
 from ..models import Assessment
 from .forms import StartForm, make_page_form, value_key
 
