@@ -14,15 +14,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Create the web app: configuration, extensions, blueprints, in that order."""
     # Imported here so that `assessor report` and `assessor validate` never load Flask.
     from flask import Flask
+    from flask_babel import format_date
 
-    from . import errors, i18n, languages
+    from . import commands, errors, i18n, languages
+    from .auth.routes import bp as auth_bp
     from .bank import BankError
     from .config import ConfigurationError, configure
     from .database import configure_engine
-    from .extensions import babel, csrf, db, migrate, question_bank
+    from .extensions import babel, csrf, db, login_manager, migrate, question_bank
     from .main.routes import bp as main_bp
     from .quiz.routes import bp as quiz_bp
     from .reports.routes import bp as reports_bp
+    from .workspace.routes import bp as workspace_bp
 
     app = Flask(
         __name__,
@@ -47,8 +50,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(resources.PACKAGE_DIR / "migrations"))
     babel.init_app(app, locale_selector=languages.select_locale)
     csrf.init_app(app)
+    login_manager.init_app(app)
+    commands.init_app(app)
 
     app.jinja_env.filters["tr"] = languages.tr
+    app.jinja_env.filters["format_date"] = format_date
     app.jinja_env.globals.update(
         LANGUAGES=i18n.LANGUAGES,
         LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
@@ -58,5 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(main_bp)
     app.register_blueprint(quiz_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(workspace_bp)
     errors.init_app(app)
     return app

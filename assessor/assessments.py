@@ -35,9 +35,12 @@ class BankDetails:
     respondent_role: str = ""
 
 
-def create(bank: Bank, details: BankDetails, language: str) -> Assessment:
+def create(
+    bank: Bank, details: BankDetails, language: str, client_id: int | None = None
+) -> Assessment:
     """Create an assessment with a fresh resume token and return it."""
     assessment = Assessment(
+        client_id=client_id,
         token=secrets.token_urlsafe(TOKEN_BYTES),
         bank_name=details.bank_name,
         country=details.country,
@@ -116,9 +119,22 @@ def first_open_step(bank: Bank, answers: Mapping[str, scoring.Answer]) -> int | 
     return None
 
 
-def report_input(bank: Bank, assessment: Assessment, language: str) -> report.ReportInput:
+def targets_and_notes(assessment: Assessment) -> tuple[dict[str, int | None], dict[str, str]]:
+    """The consultant's target stages and notes per dimension (empty for self-assessments)."""
+    targets = {n.dimension_id: n.target_stage for n in assessment.notes}
+    notes = {n.dimension_id: n.notes for n in assessment.notes if n.notes}
+    return targets, notes
+
+
+def report_input(
+    bank: Bank, assessment: Assessment, language: str, branding: report.Branding | None = None
+) -> report.ReportInput:
     """Gather what the PDF report of ``assessment`` shows, in ``language``."""
+    targets, notes = targets_and_notes(assessment)
     return report.ReportInput(
+        targets=targets if assessment.client_id else None,
+        notes=notes,
+        branding=branding,
         bank=bank,
         answers=answers_of(bank, assessment),
         bank_name=assessment.bank_name,

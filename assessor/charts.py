@@ -77,3 +77,40 @@ def radar(result: Result, language: str, *, size: int = 300, margin: int = 150) 
         rings=tuple((value, ring(value)) for value in RINGS),
         points=tuple(points),
     )
+
+
+@dataclass(frozen=True)
+class Trend:
+    width: int
+    height: int
+    #: (x, y, label, points) per assessment, oldest first.
+    points: tuple[tuple[float, float, str, int], ...]
+    polyline: str
+    #: (y, value) of the horizontal guides at each stage threshold.
+    guides: tuple[tuple[float, int], ...]
+    left: int
+    right: int
+
+
+def trend(history: list[tuple[str, float]], *, width: int = 640, height: int = 240) -> Trend:
+    """Lay out a line chart of overall scores (0-100) over ``(label, score)`` entries."""
+    left, right, top, bottom = 40, width - 20, 20, height - 40
+    count = len(history)
+    step = (right - left) / max(count - 1, 1)
+
+    def y_of(value: float) -> float:
+        return round(bottom - (bottom - top) * value / 100, 1)
+
+    points = tuple(
+        (round(left + i * step, 1), y_of(score), label, math.floor(score))
+        for i, (label, score) in enumerate(history)
+    )
+    return Trend(
+        width=width,
+        height=height,
+        points=points,
+        polyline=" ".join(f"{x},{y}" for x, y, _, _ in points),
+        guides=tuple((y_of(v), v) for v in (0, *RINGS)),
+        left=left,
+        right=right,
+    )

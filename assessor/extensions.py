@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, current_app
-from flask_babel import Babel
+from flask_babel import Babel, lazy_gettext
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -41,4 +42,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = lazy_gettext("Please sign in to see this page.")
 question_bank = QuestionBank()

@@ -23,7 +23,7 @@ import jinja2
 from babel.dates import format_date
 from babel.support import Translations
 
-from . import charts, scoring
+from . import charts, comparison, scoring
 from .bank import Bank, localize
 from .i18n import BANK_SIZES, BANK_TYPES, country_name
 from .resources import PACKAGE_DIR, static_dir, templates_dir
@@ -58,10 +58,20 @@ class ReportInput:
     size: str = ""
     respondent_role: str = ""
     branding: Branding | None = None
+    #: A consultant's target stage per dimension (``None``: no targets section).
+    targets: dict[str, int | None] | None = None
+    #: A consultant's notes per dimension.
+    notes: dict[str, str] = field(default_factory=dict)
     result: scoring.Result = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "result", scoring.score(self.bank, self.answers))
+
+    @property
+    def target_views(self) -> tuple[comparison.TargetView, ...] | None:
+        if self.targets is None:
+            return None
+        return comparison.targets_view(self.bank, self.result, self.targets, self.notes)
 
 
 @cache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
-from .. import assessments, charts
+from .. import assessments, charts, comparison
 from ..bank import Dimension
 from ..extensions import question_bank
 from ..languages import current_language
@@ -107,10 +107,15 @@ def results(token: str):
     bank = question_bank.bank
     assessment = _assessment_or_404(token)
     result = assessments.result(bank, assessment)
+    target_views = None
+    if assessment.client_id:
+        targets, notes = assessments.targets_and_notes(assessment)
+        target_views = comparison.targets_view(bank, result, targets, notes)
     return render_template(
         "quiz/results.html",
         assessment=assessment,
         bank=bank,
         result=result,
         radar=charts.radar(result, current_language()),
+        target_views=target_views,
     )

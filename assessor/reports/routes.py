@@ -1,6 +1,9 @@
-"""The PDF report of an assessment."""
+"""The PDF report of an assessment: the public download, and the shared response builder."""
 
 from __future__ import annotations
+
+import base64
+import hashlib
 
 from flask import Blueprint, abort, current_app, request
 from slugify import slugify
@@ -8,6 +11,7 @@ from slugify import slugify
 from .. import assessments, report
 from ..extensions import question_bank
 from ..i18n import LANGUAGES
+from ..models import Assessment, User
 from ..report_cache import ReportCache, cache_key
 
 bp = Blueprint("reports", __name__)
@@ -16,18 +20,51 @@ bp = Blueprint("reports", __name__)
 @bp.get("/a/<token>/report.pdf")
 def pdf(token: str):
     """Download the report, in the assessment's language unless ``?lang=`` says otherwise."""
-    bank = question_bank.bank
     assessment = assessments.by_token(token)
     if assessment is None:
         abort(404)
     language = request.args.get("lang")
     if language not in LANGUAGES:
         language = assessment.language
-    key = cache_key(assessment.id, assessment.updated_at.isoformat(), language, bank.content_hash)
+    consultant = assessment.client.consultant if assessment.client else None
+    return pdf_response(assessment, language, consultant)
+
+
+def branding_of(consultant: User | None) -> report.Branding | None:
+    """The consultant's firm, colour and logo, as the report shows them."""
+    if consultant is None or not (consultant.firm_name or consultant.logo_png):
+        return None
+    logo = ""
+    if consultant.logo_png:
+        logo = "data:image/png;base64," + base64.b64encode(consultant.logo_png).decode("ascii")
+    return report.Branding(
+        firm_name=consultant.firm_name, accent=consultant.accent_color, logo_data_uri=logo
+    )
+
+
+def pdf_response(assessment: Assessment, language: str, consultant: User | None):
+    """Send the assessment's report as an attachment, rendering it only if it changed."""
+    bank = question_bank.bank
+    branding = branding_of(consultant)
+    brand_key = ""
+    if branding:
+        brand_key = hashlib.sha256(
+            f"{branding.firm_name}|{branding.accent}|{branding.logo_data_uri}".encode()
+        ).hexdigest()
+    notes_key = [(n.dimension_id, n.target_stage, n.notes) for n in assessment.notes]
+    key = cache_key(
+        assessment.id,
+        assessment.updated_at.isoformat(),
+        language,
+        bank.content_hash,
+        brand_key,
+        notes_key,
+    )
     cache = ReportCache(current_app.config["REPORT_CACHE_DIR"])
     body = cache.get(key)
     if body is None:
-        body = report.render_pdf(assessments.report_input(bank, assessment, language))
+        data = assessments.report_input(bank, assessment, language, branding)
+        body = report.render_pdf(data)
         cache.put(key, body)
 
     day = assessment.updated_at.date().isoformat()

@@ -1,0 +1,71 @@
+"""Consultants sign in, sign out and change their password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from .. import accounts
+from ..extensions import db, login_manager
+from ..models import User
+from .forms import LoginForm, PasswordForm
+
+bp = Blueprint("auth", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def _safe_next(target: str | None) -> str:
+    """Follow ``next`` only to a path on this site, never to another host."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("workspace.dashboard")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("workspace.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            language = session.get("lang")
+            session.clear()  # no session state from before sign-in survives it
+            if language:
+                session["lang"] = language
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        # One message for a wrong email and a wrong password: it reveals no account.
+        form.form_errors.append(_("The email or the password is not correct."))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current.data, form.new.data)
+        except accounts.AccountError:
+            form.current.errors = [_("The current password is not correct.")]
+        else:
+            flash(_("Your password was changed."))
+            return redirect(url_for("workspace.dashboard"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/password.html", form=form), status

@@ -1,0 +1,179 @@
+"""The consultant workspace: clients, their assessments, targets and notes, comparisons."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import assessments, charts, clients, comparison
+from ..extensions import question_bank
+from ..languages import current_language
+from ..models import Assessment, Client
+from ..reports.routes import pdf_response
+from .forms import ActionForm, ClientForm, make_targets_form
+
+bp = Blueprint("workspace", __name__, url_prefix="/workspace")
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every page here is for a signed-in consultant."""
+
+
+def _client_or_404(client_id: int) -> Client:
+    client = clients.owned_client(current_user.id, client_id)
+    if client is None:
+        abort(404)
+    return client
+
+
+def _assessment_or_404(assessment_id: int) -> Assessment:
+    assessment = clients.owned_assessment(current_user.id, assessment_id)
+    if assessment is None:
+        abort(404)
+    return assessment
+
+
+@bp.get("/")
+def dashboard():
+    query = request.args.get("q", "").strip()[:120]
+    page = request.args.get("page", 1, type=int)
+    listing = clients.dashboard(question_bank.bank, current_user.id, query, page)
+    return render_template("workspace/dashboard.html", listing=listing, query=query)
+
+
+@bp.route("/clients/new", methods=["GET", "POST"])
+def new_client():
+    form = ClientForm(current_language(), data={"report_language": current_language()})
+    if form.validate_on_submit():
+        client = clients.create_client(current_user.id, **_client_fields(form))
+        return redirect(url_for("workspace.client", client_id=client.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("workspace/client_form.html", form=form, client=None), status
+
+
+@bp.route("/clients/<int:client_id>/edit", methods=["GET", "POST"])
+def edit_client(client_id: int):
+    client = _client_or_404(client_id)
+    form = ClientForm(current_language(), obj=client)
+    if form.validate_on_submit():
+        clients.update_client(client, **_client_fields(form))
+        return redirect(url_for("workspace.client", client_id=client.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("workspace/client_form.html", form=form, client=client), status
+
+
+def _client_fields(form: ClientForm) -> dict[str, str]:
+    return {
+        "name": form.name.data,
+        "country": form.country.data or "",
+        "bank_type": form.bank_type.data or "",
+        "size": form.size.data or "",
+        "report_language": form.report_language.data,
+    }
+
+
+@bp.get("/clients/<int:client_id>")
+def client(client_id: int):
+    bank = question_bank.bank
+    client = _client_or_404(client_id)
+    history = clients.history(bank, client)
+    trend = None
+    if len(history) >= 3:
+        trend = charts.trend([(a.created_at.date().isoformat(), r.score) for a, r in history])
+    return render_template(
+        "workspace/client.html",
+        client=client,
+        history=history,
+        trend=trend,
+        form=ActionForm(),
+    )
+
+
+@bp.post("/clients/<int:client_id>/assessments")
+def new_assessment(client_id: int):
+    client = _client_or_404(client_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    assessment = clients.start_assessment(question_bank.bank, client)
+    flash(_("A new assessment was created. Send its link to the bank, or fill it in yourself."))
+    return redirect(url_for("workspace.assessment", assessment_id=assessment.id))
+
+
+@bp.get("/assessments/<int:assessment_id>")
+def assessment(assessment_id: int):
+    bank = question_bank.bank
+    assessment = _assessment_or_404(assessment_id)
+    result = assessments.result(bank, assessment)
+    targets, notes = assessments.targets_and_notes(assessment)
+    return render_template(
+        "workspace/assessment.html",
+        assessment=assessment,
+        result=result,
+        bank=bank,
+        target_views=comparison.targets_view(bank, result, targets, notes),
+    )
+
+
+@bp.route("/assessments/<int:assessment_id>/targets", methods=["GET", "POST"])
+def targets(assessment_id: int):
+    bank = question_bank.bank
+    assessment = _assessment_or_404(assessment_id)
+    result = assessments.result(bank, assessment)
+    saved_targets, saved_notes = assessments.targets_and_notes(assessment)
+    defaults = {d.dimension.id: comparison.default_target(bank, d) for d in result.dimensions}
+    form_class = make_targets_form(bank, current_language(), defaults)
+    data = {}
+    for dimension in bank.dimensions:
+        target = saved_targets.get(dimension.id)
+        data[f"target-{dimension.id}"] = str(target) if target else ""
+        data[f"notes-{dimension.id}"] = saved_notes.get(dimension.id, "")
+    form = form_class(data=data)
+    if form.validate_on_submit():
+        chosen = {d.id: form[f"target-{d.id}"].data for d in bank.dimensions}
+        clients.save_targets(
+            assessment,
+            {k: int(v) if v else None for k, v in chosen.items()},
+            {d.id: form[f"notes-{d.id}"].data or "" for d in bank.dimensions},
+        )
+        flash(_("Targets and notes were saved."))
+        return redirect(url_for("workspace.assessment", assessment_id=assessment.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "workspace/targets.html", assessment=assessment, form=form, result=result, bank=bank
+    ), status
+
+
+@bp.get("/assessments/<int:assessment_id>/report.pdf")
+def report_pdf(assessment_id: int):
+    """The branded report, in the client's report language."""
+    assessment = _assessment_or_404(assessment_id)
+    return pdf_response(assessment, assessment.client.report_language, current_user)
+
+
+@bp.get("/clients/<int:client_id>/compare")
+def compare(client_id: int):
+    bank = question_bank.bank
+    client = _client_or_404(client_id)
+    history = clients.history(bank, client)
+    if len(history) < 2:
+        abort(404)
+    by_id = {a.id: (a, r) for a, r in history}
+    before_id = request.args.get("a", history[-2][0].id, type=int)
+    after_id = request.args.get("b", history[-1][0].id, type=int)
+    if before_id not in by_id or after_id not in by_id:
+        abort(404)
+    (before, before_result), (after, after_result) = by_id[before_id], by_id[after_id]
+    if before.created_at > after.created_at:
+        (before, before_result), (after, after_result) = by_id[after_id], by_id[before_id]
+    targets, _notes = assessments.targets_and_notes(before)
+    return render_template(
+        "workspace/compare.html",
+        client=client,
+        history=history,
+        before=before,
+        after=after,
+        result=comparison.compare(bank, before_result, after_result, targets),
+    )
