@@ -14,7 +14,7 @@ from . import assessments, scoring
 from .bank import Bank
 from .database import write_transaction
 from .extensions import db
-from .models import Assessment, Client, DimensionNote
+from .models import Assessment, Client, DimensionNote, User
 
 PAGE_SIZE = 25
 
@@ -168,3 +168,13 @@ def save_targets(
             note.notes = notes.get(dimension_id, "")
             db.session.add(note)
     db.session.expire(assessment)
+
+
+def save_branding(consultant_id: int, firm_name: str, accent: str, logo) -> None:
+    """Save firm name and colour; ``logo`` is PNG bytes, ``None`` to remove, ``...`` to keep."""
+    with write_transaction():
+        user = db.session.get(User, consultant_id)
+        user.firm_name = firm_name
+        user.accent_color = accent
+        if logo is not ...:
+            user.logo_png = logo

@@ -50,3 +50,14 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def consultants(app):
+    """Two consultant accounts, a@firm.example and b@firm.example; returns their ids."""
+    from assessor import accounts
+
+    from .web import PASSWORD
+
+    with app.app_context():
+        return [accounts.create(e, PASSWORD).id for e in ("a@firm.example", "b@firm.example")]

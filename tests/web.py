@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlparse
 
 from assessor.extensions import db
@@ -37,3 +38,32 @@ def saved_answers(app, token: str) -> dict[str, float | None]:
 def count_answers(app) -> int:
     with app.app_context():
         return db.session.execute(db.select(db.func.count(Answer.id))).scalar_one()
+
+
+PASSWORD = "correct horse battery"
+
+
+def sign_in(client, email="a@firm.example", password=PASSWORD):
+    return client.post("/login", data={"email": email, "password": password})
+
+
+def new_client(client, name="Banca Alpina", **fields):
+    response = client.post(
+        "/workspace/clients/new", data={"name": name, "report_language": "it", **fields}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(response.location.rstrip("/").rsplit("/", 1)[1])
+
+
+def new_assessment(client, client_id) -> tuple[int, str]:
+    response = client.post(f"/workspace/clients/{client_id}/assessments")
+    assert response.status_code == 302
+    assessment_id = int(response.location.rsplit("/", 1)[1])
+    html = client.get(response.location).get_data(as_text=True)
+    token = re.search(r"/a/([A-Za-z0-9_-]{43})", html).group(1)
+    return assessment_id, token
+
+
+def answer_all(client, bank, token, value):
+    for step, dimension in enumerate(bank.dimensions, start=1):
+        client.post(f"/a/{token}/step/{step}", data=page_data(dimension, value))

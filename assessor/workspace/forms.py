@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..bank import Bank, localize
 from ..i18n import BANK_SIZES, BANK_TYPES, LANGUAGE_NAMES, LANGUAGES, country_choices
@@ -65,3 +66,23 @@ def make_targets_form(bank: Bank, language: str, defaults: dict[str, int | None]
             validators=[Length(max=4000, message=_l("Notes can be at most 4000 characters."))],
         )
     return type("TargetsForm", (FlaskForm,), fields)
+
+
+class BrandingForm(FlaskForm):
+    """The consultant's firm as the reports show it."""
+
+    firm_name = StringField(
+        _l("Firm name"),
+        filters=[_strip],
+        validators=[Length(max=120, message=_l("The firm name can be at most 120 characters."))],
+    )
+    accent_color = StringField(
+        _l("Accent colour"),
+        filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],
+        validators=[
+            Optional(),
+            Regexp(r"^#[0-9a-f]{6}$", message=_l("Give the colour as #rrggbb, e.g. #12355b.")),
+        ],
+    )
+    logo = FileField(_l("Logo (PNG or JPEG, at most 1 MB and 2000 × 2000 pixels)"))
+    remove_logo = BooleanField(_l("Remove the current logo"))

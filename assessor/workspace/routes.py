@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import assessments, charts, clients, comparison
+from .. import assessments, charts, clients, comparison, logos
 from ..extensions import question_bank
 from ..languages import current_language
 from ..models import Assessment, Client
 from ..reports.routes import pdf_response
-from .forms import ActionForm, ClientForm, make_targets_form
+from .forms import ActionForm, BrandingForm, ClientForm, make_targets_form
 
 bp = Blueprint("workspace", __name__, url_prefix="/workspace")
 
@@ -177,3 +177,43 @@ def compare(client_id: int):
         after=after,
         result=comparison.compare(bank, before_result, after_result, targets),
     )
+
+
+def _logo_message(code: str) -> str:
+    return {
+        "too_large": _("The logo is larger than 1 MB."),
+        "format": _("Only PNG and JPEG images are accepted."),
+        "dimensions": _("The logo can be at most 2000 × 2000 pixels."),
+        "damaged": _("The image could not be read; it may be damaged."),
+    }.get(code, _("The image could not be read; it may be damaged."))
+
+
+@bp.route("/branding", methods=["GET", "POST"])
+def branding():
+    form = BrandingForm(obj=current_user)
+    if form.validate_on_submit():
+        logo = ...  # Ellipsis: keep the current logo
+        upload = form.logo.data
+        if form.remove_logo.data:
+            logo = None
+        elif upload and getattr(upload, "filename", ""):
+            try:
+                logo = logos.reencode(upload.read(logos.MAX_BYTES + 1))
+            except logos.LogoError as exc:
+                form.logo.errors = [_logo_message(str(exc))]
+        if not form.logo.errors:
+            clients.save_branding(
+                current_user.id, form.firm_name.data or "", form.accent_color.data or "", logo
+            )
+            flash(_("Your branding was saved."))
+            return redirect(url_for("workspace.branding"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("workspace/branding.html", form=form), status
+
+
+@bp.get("/branding/logo.png")
+def logo():
+    """The consultant's own logo, as re-encoded by the app."""
+    if not current_user.logo_png:
+        abort(404)
+    return Response(current_user.logo_png, mimetype="image/png")
