@@ -31,7 +31,8 @@ from .report import ReportInput
 from .scoring import NA, check_answer
 
 BANK_KEYS = {"name", "country", "type", "size", "role"}
-TOP_KEYS = {"bank", "language", "date", "answers"}
+#: ``meta`` is free-form and ignored: exports keep scores and provenance there.
+TOP_KEYS = {"bank", "language", "date", "answers", "meta"}
 
 
 class AnswersFileError(Exception):
@@ -50,6 +51,19 @@ def load_answers(
         doc = yamlfile.load(Path(path))
     except yamlfile.YamlFileError as exc:
         raise AnswersFileError(exc.errors) from None
+    return from_document(doc, bank, language=language)
+
+
+def from_mapping(data: dict, bank: Bank, name: str, *, language: str | None = None) -> ReportInput:
+    """Read an answers file that is already parsed (e.g. an entry of a JSON export)."""
+    doc = yamlfile.YamlDocument(path=Path(name), data=data, sha256="")
+    return from_document(doc, bank, language=language)
+
+
+def from_document(
+    doc: yamlfile.YamlDocument, bank: Bank, *, language: str | None = None
+) -> ReportInput:
+    """Check a parsed answers file and return what its report shows."""
     errors: list[str] = []
     data = doc.data
     if not isinstance(data, dict):
@@ -65,6 +79,11 @@ def load_answers(
             )
         )
     day = data.get("date", dt.date.today())
+    if isinstance(day, str):  # JSON has no date type: exports write ISO dates as text
+        try:
+            day = dt.date.fromisoformat(day)
+        except ValueError:
+            pass
     if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
         errors.append(doc.error(("date",), f"expected a date like 2026-11-22, found {day!r}"))
 

@@ -15,12 +15,13 @@ import signal
 import tempfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-from .answersfile import AnswersFileError, load_answers
+from .answersfile import AnswersFileError, from_mapping, load_answers
 from .bank import Bank, load_bank
+from .report import Branding
 
 #: Replace a worker after this many reports, so that memory cannot creep up.
 MAX_TASKS_PER_WORKER = 25
@@ -30,7 +31,7 @@ DEFAULT_TIMEOUT = 60
 
 @dataclass(frozen=True)
 class Job:
-    """One answers file to render to ``output``."""
+    """One report to render to ``output``: from an answers file, or from its content."""
 
     answers: Path
     output: Path
@@ -38,6 +39,12 @@ class Job:
     html: bool = False
     bank_path: Path | None = None
     timeout: int = DEFAULT_TIMEOUT
+    #: The answers file's content, when it comes from the database rather than a file
+    #: (``answers`` then only names it in messages).
+    document: dict | None = None
+    branding: Branding | None = None
+    targets: dict | None = None
+    notes: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,13 @@ def render(job: Job) -> Outcome:
     previous = signal.signal(signal.SIGALRM, expire)
     signal.alarm(job.timeout)
     try:
-        data = load_answers(job.answers, _bank(job.bank_path), language=job.language)
+        bank = _bank(job.bank_path)
+        if job.document is None:
+            data = load_answers(job.answers, bank, language=job.language)
+        else:
+            data = from_mapping(job.document, bank, str(job.answers), language=job.language)
+        if job.branding or job.targets is not None:
+            data = replace(data, branding=job.branding, targets=job.targets, notes=job.notes or {})
         html = render_html(data)
         body = html.encode("utf-8") if job.html else write_pdf(html)
         _write_atomically(job.output, body)

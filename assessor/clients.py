@@ -178,3 +178,13 @@ def save_branding(consultant_id: int, firm_name: str, accent: str, logo) -> None
         user.accent_color = accent
         if logo is not ...:
             user.logo_png = logo
+
+
+def latest_assessments(consultant_id: int, client_ids: set[int] | None) -> list[Assessment]:
+    """The latest assessment of each of the consultant's clients (or of those in ``client_ids``)."""
+    owned = select(Client.id).where(Client.consultant_id == consultant_id)
+    if client_ids is not None:
+        owned = owned.where(Client.id.in_(client_ids))
+    ids = set(db.session.execute(owned).scalars())
+    latest = _latest_two(ids)
+    return [found[0] for _, found in sorted(latest.items())]

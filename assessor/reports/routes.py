@@ -42,33 +42,46 @@ def branding_of(consultant: User | None) -> report.Branding | None:
     )
 
 
-def pdf_response(assessment: Assessment, language: str, consultant: User | None):
-    """Send the assessment's report as an attachment, rendering it only if it changed."""
-    bank = question_bank.bank
-    branding = branding_of(consultant)
+def report_key(assessment: Assessment, language: str, branding: report.Branding | None) -> str:
+    """The cache key of a report: everything that can change what it shows."""
     brand_key = ""
     if branding:
         brand_key = hashlib.sha256(
             f"{branding.firm_name}|{branding.accent}|{branding.logo_data_uri}".encode()
         ).hexdigest()
     notes_key = [(n.dimension_id, n.target_stage, n.notes) for n in assessment.notes]
-    key = cache_key(
+    return cache_key(
         assessment.id,
         assessment.updated_at.isoformat(),
         language,
-        bank.content_hash,
+        question_bank.bank.content_hash,
         brand_key,
         notes_key,
     )
-    cache = ReportCache(current_app.config["REPORT_CACHE_DIR"])
+
+
+def report_cache() -> ReportCache:
+    return ReportCache(current_app.config["REPORT_CACHE_DIR"])
+
+
+def report_filename(assessment: Assessment, language: str) -> str:
+    day = assessment.updated_at.date().isoformat()
+    return f"{slugify(assessment.bank_name) or 'assessment'}-{day}-{language}.pdf"
+
+
+def pdf_response(assessment: Assessment, language: str, consultant: User | None):
+    """Send the assessment's report as an attachment, rendering it only if it changed."""
+    bank = question_bank.bank
+    branding = branding_of(consultant)
+    key = report_key(assessment, language, branding)
+    cache = report_cache()
     body = cache.get(key)
     if body is None:
         data = assessments.report_input(bank, assessment, language, branding)
         body = report.render_pdf(data)
         cache.put(key, body)
 
-    day = assessment.updated_at.date().isoformat()
-    filename = f"{slugify(assessment.bank_name) or 'assessment'}-{day}-{language}.pdf"
+    filename = report_filename(assessment, language)
     response = current_app.response_class(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-cache"

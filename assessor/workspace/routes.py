@@ -6,10 +6,11 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import assessments, charts, clients, comparison, logos
+from .. import assessments, charts, clients, comparison, exports, logos
 from ..extensions import question_bank
 from ..languages import current_language
 from ..models import Assessment, Client
+from ..reports import delivery
 from ..reports.routes import pdf_response
 from .forms import ActionForm, BrandingForm, ClientForm, make_targets_form
 
@@ -41,7 +42,9 @@ def dashboard():
     query = request.args.get("q", "").strip()[:120]
     page = request.args.get("page", 1, type=int)
     listing = clients.dashboard(question_bank.bank, current_user.id, query, page)
-    return render_template("workspace/dashboard.html", listing=listing, query=query)
+    return render_template(
+        "workspace/dashboard.html", listing=listing, query=query, form=ActionForm()
+    )
 
 
 @bp.route("/clients/new", methods=["GET", "POST"])
@@ -217,3 +220,46 @@ def logo():
     if not current_user.logo_png:
         abort(404)
     return Response(current_user.logo_png, mimetype="image/png")
+
+
+def _selected_latest() -> list[Assessment]:
+    """The latest assessment of each selected client (all clients when none is selected)."""
+    ids = {int(v) for v in request.values.getlist("client") if v.isdigit()}
+    return clients.latest_assessments(current_user.id, ids or None)
+
+
+@bp.route("/export.csv", methods=["GET", "POST"])
+def export_csv():
+    body = exports.csv_text(question_bank.bank, _selected_latest())
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="assessments.csv"'},
+    )
+
+
+@bp.route("/export.json", methods=["GET", "POST"])
+def export_json():
+    body = exports.json_text(question_bank.bank, _selected_latest())
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="assessments.json"'},
+    )
+
+
+@bp.post("/export.zip")
+def export_zip():
+    """PDFs of the selected clients' latest assessments; missing ones rendered in parallel."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    latest = _selected_latest()
+    if not latest:
+        flash(_("Choose at least one client with an assessment."))
+        return redirect(url_for("workspace.dashboard"))
+    files = delivery.pdfs_for(question_bank.bank, latest, current_user)
+    return Response(
+        exports.zip_of(files),
+        mimetype="application/zip",
+        headers={"Content-Disposition": 'attachment; filename="reports.zip"'},
+    )
