@@ -19,6 +19,7 @@ Every problem is reported as ``file:line: field: message``, all in one pass.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from pathlib import Path
@@ -80,10 +81,8 @@ def from_document(
         )
     day = data.get("date", dt.date.today())
     if isinstance(day, str):  # JSON has no date type: exports write ISO dates as text
-        try:
+        with contextlib.suppress(ValueError):
             day = dt.date.fromisoformat(day)
-        except ValueError:
-            pass
     if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
         errors.append(doc.error(("date",), f"expected a date like 2026-11-22, found {day!r}"))
 
