@@ -10,11 +10,11 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from . import report, scoring
+from . import benchmark, report, scoring
 from .bank import Bank
 from .database import write_transaction
 from .extensions import db
@@ -127,11 +127,16 @@ def targets_and_notes(assessment: Assessment) -> tuple[dict[str, int | None], di
 
 
 def report_input(
-    bank: Bank, assessment: Assessment, language: str, branding: report.Branding | None = None
+    bank: Bank,
+    assessment: Assessment,
+    language: str,
+    branding: report.Branding | None = None,
+    peers: benchmark.PeerBenchmark | None = None,
 ) -> report.ReportInput:
     """Gather what the PDF report of ``assessment`` shows, in ``language``."""
     targets, notes = targets_and_notes(assessment)
     return report.ReportInput(
+        peers=peers,
         targets=targets if assessment.client_id else None,
         notes=notes,
         branding=branding,
@@ -145,3 +150,36 @@ def report_input(
         size=assessment.size,
         respondent_role=assessment.respondent_role,
     )
+
+
+def peer_benchmark(bank: Bank, assessment: Assessment) -> benchmark.PeerBenchmark | None:
+    """Compare with completed assessments of other banks of the same type and country.
+
+    Each client counts once (its latest completed assessment); self-assessments count one
+    each. Nothing is returned for a group smaller than ``benchmark.MIN_GROUP``.
+    """
+    if not assessment.bank_type or not assessment.country:
+        return None
+    completed = (
+        select(Answer.assessment_id)
+        .group_by(Answer.assessment_id)
+        .having(func.count(Answer.id) >= len(bank.questions))
+    )
+    candidates = db.session.execute(
+        select(Assessment)
+        .where(
+            Assessment.bank_type == assessment.bank_type,
+            Assessment.country == assessment.country,
+            Assessment.id != assessment.id,
+            Assessment.id.in_(completed),
+        )
+        .order_by(Assessment.created_at.desc())
+    ).scalars()
+    peers, seen_clients = [], set()
+    for other in candidates:
+        if other.client_id is not None:
+            if other.client_id == assessment.client_id or other.client_id in seen_clients:
+                continue
+            seen_clients.add(other.client_id)
+        peers.append(result(bank, other))
+    return benchmark.compare_with_peers(result(bank, assessment), peers)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .answersfile import AnswersFileError, from_mapping, load_answers
 from .bank import Bank, load_bank
+from .benchmark import PeerBenchmark
 from .report import Branding
 
 #: Replace a worker after this many reports, so that memory cannot creep up.
@@ -45,6 +46,7 @@ class Job:
     branding: Branding | None = None
     targets: dict | None = None
     notes: dict | None = None
+    peers: PeerBenchmark | None = None
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,14 @@ def render(job: Job) -> Outcome:
             data = load_answers(job.answers, bank, language=job.language)
         else:
             data = from_mapping(job.document, bank, str(job.answers), language=job.language)
-        if job.branding or job.targets is not None:
-            data = replace(data, branding=job.branding, targets=job.targets, notes=job.notes or {})
+        if job.branding or job.targets is not None or job.peers:
+            data = replace(
+                data,
+                branding=job.branding,
+                targets=job.targets,
+                notes=job.notes or {},
+                peers=job.peers,
+            )
         html = render_html(data)
         body = html.encode("utf-8") if job.html else write_pdf(html)
         _write_atomically(job.output, body)

@@ -94,7 +94,7 @@ class Trend:
 
 def trend(history: list[tuple[str, float]], *, width: int = 640, height: int = 240) -> Trend:
     """Lay out a line chart of overall scores (0-100) over ``(label, score)`` entries."""
-    left, right, top, bottom = 40, width - 20, 20, height - 40
+    left, right, top, bottom = 40, width - 45, 20, height - 40
     count = len(history)
     step = (right - left) / max(count - 1, 1)
 

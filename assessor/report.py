@@ -23,7 +23,7 @@ import jinja2
 from babel.dates import format_date
 from babel.support import Translations
 
-from . import charts, comparison, scoring
+from . import benchmark, charts, comparison, scoring
 from .bank import Bank, localize
 from .i18n import BANK_SIZES, BANK_TYPES, country_name
 from .resources import PACKAGE_DIR, static_dir, templates_dir
@@ -62,6 +62,8 @@ class ReportInput:
     targets: dict[str, int | None] | None = None
     #: A consultant's notes per dimension.
     notes: dict[str, str] = field(default_factory=dict)
+    #: Where the bank sits among similar banks (only from the app's database).
+    peers: benchmark.PeerBenchmark | None = None
     result: scoring.Result = field(init=False)
 
     def __post_init__(self) -> None:

@@ -118,4 +118,5 @@ def results(token: str):
         result=result,
         radar=charts.radar(result, current_language()),
         target_views=target_views,
+        peers=assessments.peer_benchmark(bank, assessment),
     )

@@ -18,10 +18,12 @@ def pdfs_for(bank: Bank, items: list[Assessment], consultant: User) -> list[tupl
     cache = report_cache()
     found: dict[int, bytes] = {}
     jobs: dict[int, batch.Job] = {}
+    keys: dict[int, str] = {}
     work = Path(tempfile.mkdtemp(prefix="assessor-zip-"))
     for assessment in items:
         language = assessment.client.report_language
-        key = report_key(assessment, language, branding)
+        peers = assessments.peer_benchmark(bank, assessment)
+        key = report_key(assessment, language, branding, peers)
         cached = cache.get(key)
         if cached is not None:
             found[assessment.id] = cached
@@ -35,7 +37,9 @@ def pdfs_for(bank: Bank, items: list[Assessment], consultant: User) -> list[tupl
             branding=branding,
             targets=targets,
             notes=notes,
+            peers=peers,
         )
+        keys[assessment.id] = key
     if len(jobs) == 1:
         outcomes = [batch.render(next(iter(jobs.values())))]
     else:
@@ -48,8 +52,7 @@ def pdfs_for(bank: Bank, items: list[Assessment], consultant: User) -> list[tupl
             if not by_output[job.output].ok:
                 raise RuntimeError("; ".join(by_output[job.output].errors))
             found[assessment.id] = job.output.read_bytes()
-            key = report_key(assessment, job.language, branding)
-            cache.put(key, found[assessment.id])
+            cache.put(keys[assessment.id], found[assessment.id])
         files.append(
             (report_filename(assessment, assessment.client.report_language), found[assessment.id])
         )

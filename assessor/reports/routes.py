@@ -42,7 +42,9 @@ def branding_of(consultant: User | None) -> report.Branding | None:
     )
 
 
-def report_key(assessment: Assessment, language: str, branding: report.Branding | None) -> str:
+def report_key(
+    assessment: Assessment, language: str, branding: report.Branding | None, peers=None
+) -> str:
     """The cache key of a report: everything that can change what it shows."""
     brand_key = ""
     if branding:
@@ -57,6 +59,7 @@ def report_key(assessment: Assessment, language: str, branding: report.Branding 
         question_bank.bank.content_hash,
         brand_key,
         notes_key,
+        repr(peers),
     )
 
 
@@ -73,11 +76,12 @@ def pdf_response(assessment: Assessment, language: str, consultant: User | None)
     """Send the assessment's report as an attachment, rendering it only if it changed."""
     bank = question_bank.bank
     branding = branding_of(consultant)
-    key = report_key(assessment, language, branding)
+    peers = assessments.peer_benchmark(bank, assessment)
+    key = report_key(assessment, language, branding, peers)
     cache = report_cache()
     body = cache.get(key)
     if body is None:
-        data = assessments.report_input(bank, assessment, language, branding)
+        data = assessments.report_input(bank, assessment, language, branding, peers)
         body = report.render_pdf(data)
         cache.put(key, body)
 
