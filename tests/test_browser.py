@@ -79,6 +79,16 @@ def in_language(app, language: str, message: str, **variables) -> str:
     return text
 
 
+def serious_violations(page) -> list:
+    """axe-core's serious and critical findings on the current page."""
+    results = Axe().run(page)
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 def answer_page(page, choice: int) -> None:
     """Choose option ``choice`` (0-4) of every question on the current page."""
     for fieldset in page.locator("fieldset.question").all():
@@ -171,19 +181,12 @@ def test_keyboard_only_and_without_javascript(browser, base, live_app):
 
 def test_no_serious_accessibility_violations_on_any_page_type(browser, base, live_app):
     bank = live_app.extensions["assessor.bank"]
-    axe = Axe()
     context = browser.new_context(locale="pl-PL")
     page = context.new_page()
     checked = {}
 
     def check(name: str) -> None:
-        results = axe.run(page)
-        serious = [
-            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-            for v in results.response["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        checked[name] = serious
+        checked[name] = serious_violations(page)
 
     page.goto(base + "/")
     check("home")
@@ -208,4 +211,84 @@ def test_no_serious_accessibility_violations_on_any_page_type(browser, base, liv
     check("not found")
     assert {name: v for name, v in checked.items() if v} == {}
     assert len(checked) == 9
+    context.close()
+
+
+def test_consultant_journey(browser, base, live_app, tmp_path):
+    """Sign in, add a client, fill an assessment, set targets and notes, download the
+    branded PDF, run a second assessment and open the comparison."""
+    import io
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from assessor import accounts
+
+    with live_app.app_context():
+        accounts.create("journey@firm.example", "journey password 1")
+    bank = live_app.extensions["assessor.bank"]
+    logo = tmp_path / "logo.jpg"  # a PNG under a .jpg name: the content decides
+    Image.new("RGB", (240, 80), (20, 90, 60)).save(logo, format="PNG")
+
+    context = browser.new_context(locale="en-GB", accept_downloads=True)
+    page = context.new_page()
+    page.goto(base + "/")
+    page.get_by_role("link", name="Consultant sign-in").click()
+    findings = {"login": serious_violations(page)}
+    page.get_by_label("Email").fill("journey@firm.example")
+    page.get_by_label("Password").fill("journey password 1")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Clients")
+    findings["empty dashboard"] = serious_violations(page)
+
+    page.get_by_role("link", name="Branding").click()
+    page.get_by_label("Firm name").fill("Journey Advisory")
+    page.get_by_label("Accent colour").fill("#2e6b3a")
+    page.locator("#logo").set_input_files(logo)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".logo-preview")).to_be_visible()
+    findings["branding"] = serious_violations(page)
+
+    page.get_by_role("link", name="Clients").click()
+    page.get_by_role("link", name="Add a client").click()
+    page.get_by_label("Bank name").fill("Banca di Credito Cooperativo")
+    page.get_by_label("Language of the reports").select_option("it")
+    page.get_by_role("button", name="Save").click()
+    client_url = page.url
+
+    for choice in (1, 3):
+        page.goto(client_url)
+        page.get_by_role("button", name="Start a new assessment").click()
+        page.get_by_role("link", name="Fill in the answers").click()
+        for _step in bank.dimensions:
+            answer_page(page, choice)
+            page.locator("button[value=next]").click()
+        if choice == 1:
+            page.goto(client_url)
+            page.get_by_role("link", name="Open").first.click()
+            findings["assessment"] = serious_violations(page)
+            page.get_by_role("link", name="Set targets and notes").click()
+            findings["targets"] = serious_violations(page)
+            page.locator("textarea").first.fill("Name an owner for every account.")
+            page.locator("select").first.select_option("5")
+            page.get_by_role("button", name="Save targets and notes").click()
+            expect(page.locator(".note-text").first).to_have_text(
+                "Name an owner for every account."
+            )
+            with page.expect_download() as download:
+                page.get_by_role("link", name="Download the branded PDF").click()
+            pdf = PdfReader(io.BytesIO(download.value.path().read_bytes()))
+            cover = " ".join(pdf.pages[0].extract_text().split())
+            assert "Journey Advisory" in cover and "Banca di Credito Cooperativo" in cover
+            assert len(pdf.pages[0].images) == 1
+
+    page.goto(client_url)
+    findings["client"] = serious_violations(page)
+    page.get_by_role("button", name="Compare").click()
+    findings["comparison"] = serious_violations(page)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("From")
+    expect(page.locator(".score-number")).to_have_text("+50")
+    page.get_by_role("link", name="Clients").click()
+    findings["dashboard"] = serious_violations(page)
+    assert {name: found for name, found in findings.items() if found} == {}
     context.close()
