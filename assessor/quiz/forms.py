@@ -27,10 +27,9 @@ def _printable(form, field) -> None:
         raise ValidationError(_("Use letters, digits and punctuation only."))
 
 
-class StartForm(FlaskForm):
-    """Who is answering: the bank and the respondent's role."""
-
-    bank_name = StringField(
+def bank_name_field() -> StringField:
+    """The bank's name: required, at most 120 characters, any script."""
+    return StringField(
         _l("Bank name"),
         filters=[_strip],
         validators=[
@@ -39,9 +38,28 @@ class StartForm(FlaskForm):
             _printable,
         ],
     )
+
+
+class BankDetailsForm(FlaskForm):
+    """Country, type and size of a bank, with choices in the visitor's language."""
+
     country = SelectField(_l("Country"), validators=[Optional()])
     bank_type = SelectField(_l("Type of bank"), validators=[Optional()])
     size = SelectField(_l("Approximate size"), validators=[Optional()])
+
+    def __init__(self, language: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        blank = [SelectChoice("", _("— Choose —"))]
+        countries = [SelectChoice(code, name) for code, name in country_choices(language)]
+        self.country.choices = blank + countries
+        self.bank_type.choices = blank + [SelectChoice(k, _(v)) for k, v in BANK_TYPES.items()]
+        self.size.choices = blank + [SelectChoice(k, _(v)) for k, v in BANK_SIZES.items()]
+
+
+class StartForm(BankDetailsForm):
+    """Who is answering: the bank and the respondent's role."""
+
+    bank_name = bank_name_field()
     respondent_role = StringField(
         _l("Your role"),
         filters=[_strip],
@@ -51,14 +69,6 @@ class StartForm(FlaskForm):
             _printable,
         ],
     )
-
-    def __init__(self, language: str, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        blank = [SelectChoice("", _("— Choose —"))]
-        countries = [SelectChoice(code, name) for code, name in country_choices(language)]
-        self.country.choices = blank + countries
-        self.bank_type.choices = blank + [SelectChoice(k, _(v)) for k, v in BANK_TYPES.items()]
-        self.size.choices = blank + [SelectChoice(k, _(v)) for k, v in BANK_SIZES.items()]
 
 
 def value_key(answer: Answer) -> str:

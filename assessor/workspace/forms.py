@@ -8,38 +8,25 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import Length, Optional, Regexp
 
 from ..bank import Bank, localize
-from ..i18n import BANK_SIZES, BANK_TYPES, LANGUAGE_NAMES, LANGUAGES, country_choices
+from ..i18n import LANGUAGE_NAMES, LANGUAGES
+from ..quiz.forms import BankDetailsForm, bank_name_field
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ClientForm(FlaskForm):
+class ClientForm(BankDetailsForm):
     """A client bank: who it is and which language its reports are in."""
 
-    name = StringField(
-        _l("Bank name"),
-        filters=[_strip],
-        validators=[
-            DataRequired(message=_l("Enter the name of the bank.")),
-            Length(max=120, message=_l("The bank name can be at most 120 characters long.")),
-        ],
-    )
-    country = SelectField(_l("Country"), validators=[Optional()])
-    bank_type = SelectField(_l("Type of bank"), validators=[Optional()])
-    size = SelectField(_l("Approximate size"), validators=[Optional()])
+    name = bank_name_field()
     report_language = SelectField(_l("Language of the reports"))
 
     def __init__(self, language: str, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        blank = [SelectChoice("", _("— Choose —"))]
-        self.country.choices = blank + [SelectChoice(c, n) for c, n in country_choices(language)]
-        self.bank_type.choices = blank + [SelectChoice(k, _(v)) for k, v in BANK_TYPES.items()]
-        self.size.choices = blank + [SelectChoice(k, _(v)) for k, v in BANK_SIZES.items()]
+        super().__init__(language, *args, **kwargs)
         self.report_language.choices = [SelectChoice(c, LANGUAGE_NAMES[c]) for c in LANGUAGES]
 
 
