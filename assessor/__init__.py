@@ -67,4 +67,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(workspace_bp)
     errors.init_app(app)
+
+    @app.after_request
+    def _privacy_headers(response):
+        # Resume links carry a secret token in the path: never send it on as a Referer.
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
     return app

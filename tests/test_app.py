@@ -35,3 +35,9 @@ def test_settings_come_from_prefixed_environment(monkeypatch):
     monkeypatch.setenv("ASSESSOR_MAX_CONTENT_LENGTH", "12345")
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["MAX_CONTENT_LENGTH"] == 12345
+
+
+def test_resume_tokens_are_not_sent_on_as_referer(client):
+    response = client.get("/")
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
