@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from flask import Flask
@@ -22,11 +24,8 @@ def create_user(email: str, password_stdin: bool) -> None:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
+    with _account_errors():
         user = accounts.create(email, password)
-    except accounts.AccountError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(2)
     click.echo(f"created {user.email}")
 
 
@@ -52,12 +51,19 @@ def enable_user(email: str) -> None:
     _set_active(email, True)
 
 
-def _set_active(email: str, active: bool) -> None:
+@contextmanager
+def _account_errors() -> Iterator[None]:
+    """Turn a refused account change into its message and exit code 2, not a traceback."""
     try:
-        user = accounts.set_active(email, active)
+        yield
     except accounts.AccountError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
+
+
+def _set_active(email: str, active: bool) -> None:
+    with _account_errors():
+        user = accounts.set_active(email, active)
     click.echo(f"{user.email} {'enabled' if active else 'disabled'}")
 
 
