@@ -126,16 +126,37 @@ def targets_and_notes(assessment: Assessment) -> tuple[dict[str, int | None], di
     return targets, notes
 
 
+def previous(assessment: Assessment) -> Assessment | None:
+    """The client's assessment just before ``assessment`` (``None`` for self-assessments)."""
+    if assessment.client is None:
+        return None
+    earlier = [a for a in assessment.client.assessments if a.created_at < assessment.created_at]
+    return earlier[-1] if earlier else None
+
+
+def baseline(bank: Bank, earlier: Assessment) -> report.Baseline:
+    """``earlier`` as the baseline a report measures progress from."""
+    targets, _notes = targets_and_notes(earlier)
+    return report.Baseline(
+        date=earlier.created_at.date(), answers=answers_of(bank, earlier), targets=targets
+    )
+
+
 def report_input(
     bank: Bank,
     assessment: Assessment,
     language: str,
     branding: report.Branding | None = None,
     peers: benchmark.PeerBenchmark | None = None,
+    earlier: Assessment | None = None,
 ) -> report.ReportInput:
-    """Gather what the PDF report of ``assessment`` shows, in ``language``."""
+    """Gather what the PDF report of ``assessment`` shows, in ``language``.
+
+    With ``earlier``, the report has a section on the progress made since it.
+    """
     targets, notes = targets_and_notes(assessment)
     return report.ReportInput(
+        baseline=baseline(bank, earlier) if earlier else None,
         peers=peers,
         targets=targets if assessment.client_id else None,
         notes=notes,

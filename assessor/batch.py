@@ -22,7 +22,7 @@ from pathlib import Path
 from .answersfile import AnswersFileError, from_mapping, load_answers
 from .bank import Bank, load_bank
 from .benchmark import PeerBenchmark
-from .report import Branding
+from .report import Baseline, Branding
 
 #: Replace a worker after this many reports, so that memory cannot creep up.
 MAX_TASKS_PER_WORKER = 25
@@ -47,6 +47,7 @@ class Job:
     targets: dict | None = None
     notes: dict | None = None
     peers: PeerBenchmark | None = None
+    baseline: Baseline | None = None
 
 
 @dataclass(frozen=True)
@@ -82,13 +83,14 @@ def render(job: Job) -> Outcome:
             data = load_answers(job.answers, bank, language=job.language)
         else:
             data = from_mapping(job.document, bank, str(job.answers), language=job.language)
-        if job.branding or job.targets is not None or job.peers:
+        if job.branding or job.targets is not None or job.peers or job.baseline:
             data = replace(
                 data,
                 branding=job.branding,
                 targets=job.targets,
                 notes=job.notes or {},
                 peers=job.peers,
+                baseline=job.baseline,
             )
         html = render_html(data)
         body = html.encode("utf-8") if job.html else write_pdf(html)

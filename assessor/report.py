@@ -45,6 +45,16 @@ class Branding:
 
 
 @dataclass(frozen=True)
+class Baseline:
+    """An earlier assessment of the same bank, for the report's progress section."""
+
+    date: date
+    answers: dict[str, scoring.Answer]
+    #: The consultant's targets set on the baseline: progress is measured against them.
+    targets: dict[str, int | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ReportInput:
     """Everything a report shows; built by the web app or from an answers file."""
 
@@ -64,6 +74,8 @@ class ReportInput:
     notes: dict[str, str] = field(default_factory=dict)
     #: Where the bank sits among similar banks (only from the app's database).
     peers: benchmark.PeerBenchmark | None = None
+    #: An earlier assessment to measure progress from (``None``: no progress section).
+    baseline: Baseline | None = None
     result: scoring.Result = field(init=False)
 
     def __post_init__(self) -> None:
@@ -74,6 +86,14 @@ class ReportInput:
         if self.targets is None:
             return None
         return comparison.targets_view(self.bank, self.result, self.targets, self.notes)
+
+    @property
+    def progress(self) -> comparison.Comparison | None:
+        """This assessment against the baseline, if there is one."""
+        if self.baseline is None:
+            return None
+        before = scoring.score(self.bank, self.baseline.answers)
+        return comparison.compare(self.bank, before, self.result, self.baseline.targets)
 
 
 @cache
@@ -128,6 +148,9 @@ def render_html(data: ReportInput) -> str:
             actions_by_dimension=actions_by_dimension,
             stage_numbers={s.id: i for i, s in enumerate(data.bank.stages, start=1)},
             date_text=format_date(data.date, "long", locale=lang),
+            baseline_date_text=(
+                format_date(data.baseline.date, "long", locale=lang) if data.baseline else ""
+            ),
             country=country_name(data.country, lang),
             bank_type=_label(BANK_TYPES, data.bank_type, lang),
             size=_label(BANK_SIZES, data.size, lang),

@@ -68,14 +68,22 @@ def test_json_round_trips_into_the_report_command(client, app, consultants, tmp_
 
 
 def test_zip_of_selected_clients_reports(client, app, consultants):
-    _bank, first, second = setup_two_clients(client, app)
+    bank, first, second = setup_two_clients(client, app)
+    _, token = new_assessment(client, second)  # a second round: its report shows progress
+    answer_all(client, bank, token, "1")
     response = client.post("/workspace/export.zip", data={"client": [str(first), str(second)]})
     assert response.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     names = sorted(archive.namelist())
     assert len(names) == 2 and all(n.endswith("-it.pdf") for n in names)
+    texts = {}
     for name in names:
-        assert PdfReader(io.BytesIO(archive.read(name))).pages
+        reader = PdfReader(io.BytesIO(archive.read(name)))
+        texts[name] = " ".join(" ".join(p.extract_text() for p in reader.pages[:6]).split())
+    # Italian reports; only the client assessed twice has a progress section (75 → 100).
+    progress = [name for name, text in texts.items() if "Progressi dal" in text]
+    assert len(progress) == 1 and progress[0].startswith("bank-spoldzielczy")
+    assert "75 → 100" in texts[progress[0]]
     # The same PDFs come out of the cache the second time, byte for byte.
     again = zipfile.ZipFile(io.BytesIO(client.post("/workspace/export.zip").data))
     assert sorted(again.namelist()) == names

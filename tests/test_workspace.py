@@ -185,6 +185,53 @@ def test_branded_report_of_a_client_assessment(client, app, consultants):
     assert "Kowalski & Partners" in PdfReader(BytesIO(response.data)).pages[0].extract_text()
 
 
+def _pdf_text(response) -> str:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    assert response.status_code == 200
+    pages = PdfReader(BytesIO(response.data)).pages
+    return " ".join(" ".join(page.extract_text() for page in pages).split())
+
+
+def test_branded_report_shows_progress_since_an_earlier_assessment(client, app, consultants):
+    bank = app.extensions["assessor.bank"]
+    sign_in(client)
+    client_id = new_client(client, report_language="en")
+    other_client = new_client(client, name="Banca Beta", report_language="en")
+    ids = []
+    for value in ("0.25", "0.75", "1"):
+        assessment_id, token = new_assessment(client, client_id)
+        answer_all(client, bank, token, value)
+        ids.append(assessment_id)
+    stranger, _token = new_assessment(client, other_client)
+
+    first = _pdf_text(client.get(f"/workspace/assessments/{ids[0]}/report.pdf"))
+    assert "Progress since" not in first  # nothing to compare with yet
+
+    # By default, against the previous assessment: 25 → 75 in every area, and the
+    # baseline's default targets (one stage above "present") are all reached.
+    second = _pdf_text(client.get(f"/workspace/assessments/{ids[1]}/report.pdf"))
+    assert "Progress since" in second
+    assert "+50 points" in second and "25 → 75" in second
+    assert "100% of the gap to the targets set at the baseline has been closed" in second
+
+    # Any earlier assessment of the same client can be the baseline.
+    third = _pdf_text(client.get(f"/workspace/assessments/{ids[2]}/report.pdf?baseline={ids[0]}"))
+    assert "+75 points" in third and "25 → 100" in third
+
+    # A later one, the same one, another client's or a malformed id is not a baseline.
+    for baseline in (ids[2], ids[1], stranger, "x"):
+        url = f"/workspace/assessments/{ids[1]}/report.pdf?baseline={baseline}"
+        assert client.get(url).status_code == 404, baseline
+
+    compare = client.get(f"/workspace/clients/{client_id}/compare?a={ids[0]}&b={ids[2]}")
+    assert f"/workspace/assessments/{ids[2]}/report.pdf?baseline={ids[0]}" in compare.get_data(
+        as_text=True
+    )
+
+
 # Isolation ------------------------------------------------------------------------------
 
 
@@ -206,6 +253,7 @@ def test_a_consultant_gets_404_on_everything_of_another(client, app, consultants
         f"/workspace/assessments/{assessment_id}",
         f"/workspace/assessments/{assessment_id}/targets",
         f"/workspace/assessments/{assessment_id}/report.pdf",
+        f"/workspace/assessments/{assessment_id}/report.pdf?baseline={assessment_id}",
     ]:
         assert other.get(url).status_code == 404, url
     for url in [

@@ -23,7 +23,8 @@ def pdfs_for(bank: Bank, items: list[Assessment], consultant: User) -> list[tupl
     for assessment in items:
         language = assessment.client.report_language
         peers = assessments.peer_benchmark(bank, assessment)
-        key = report_key(assessment, language, branding, peers)
+        earlier = assessments.previous(assessment)
+        key = report_key(assessment, language, branding, peers, earlier)
         cached = cache.get(key)
         if cached is not None:
             found[assessment.id] = cached
@@ -38,6 +39,7 @@ def pdfs_for(bank: Bank, items: list[Assessment], consultant: User) -> list[tupl
             targets=targets,
             notes=notes,
             peers=peers,
+            baseline=assessments.baseline(bank, earlier) if earlier else None,
         )
         keys[assessment.id] = key
     if len(jobs) == 1:

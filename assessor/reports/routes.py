@@ -43,7 +43,11 @@ def branding_of(consultant: User | None) -> report.Branding | None:
 
 
 def report_key(
-    assessment: Assessment, language: str, branding: report.Branding | None, peers=None
+    assessment: Assessment,
+    language: str,
+    branding: report.Branding | None,
+    peers=None,
+    earlier: Assessment | None = None,
 ) -> str:
     """The cache key of a report: everything that can change what it shows."""
     brand_key = ""
@@ -52,6 +56,13 @@ def report_key(
             f"{branding.firm_name}|{branding.accent}|{branding.logo_data_uri}".encode()
         ).hexdigest()
     notes_key = [(n.dimension_id, n.target_stage, n.notes) for n in assessment.notes]
+    baseline_key = ""
+    if earlier is not None:
+        baseline_key = (
+            earlier.id,
+            earlier.updated_at.isoformat(),
+            [(n.dimension_id, n.target_stage) for n in earlier.notes],
+        )
     return cache_key(
         assessment.id,
         assessment.updated_at.isoformat(),
@@ -60,6 +71,7 @@ def report_key(
         brand_key,
         notes_key,
         repr(peers),
+        baseline_key,
     )
 
 
@@ -72,16 +84,25 @@ def report_filename(assessment: Assessment, language: str) -> str:
     return f"{slugify(assessment.bank_name) or 'assessment'}-{day}-{language}.pdf"
 
 
-def pdf_response(assessment: Assessment, language: str, consultant: User | None):
-    """Send the assessment's report as an attachment, rendering it only if it changed."""
+def pdf_response(
+    assessment: Assessment,
+    language: str,
+    consultant: User | None,
+    earlier: Assessment | None = None,
+):
+    """Send the assessment's report as an attachment, rendering it only if it changed.
+
+    With ``earlier`` (an older assessment of the same client), the report shows the
+    progress made since.
+    """
     bank = question_bank.bank
     branding = branding_of(consultant)
     peers = assessments.peer_benchmark(bank, assessment)
-    key = report_key(assessment, language, branding, peers)
+    key = report_key(assessment, language, branding, peers, earlier)
     cache = report_cache()
     body = cache.get(key)
     if body is None:
-        data = assessments.report_input(bank, assessment, language, branding, peers)
+        data = assessments.report_input(bank, assessment, language, branding, peers, earlier)
         body = report.render_pdf(data)
         cache.put(key, body)
 

@@ -151,9 +151,18 @@ def targets(assessment_id: int):
 
 @bp.get("/assessments/<int:assessment_id>/report.pdf")
 def report_pdf(assessment_id: int):
-    """The branded report, in the client's report language."""
+    """The branded report, in the client's report language.
+
+    It measures progress from the client's previous assessment, or from the one named by
+    ``?baseline=`` (an earlier assessment of the same client; anything else is a 404).
+    """
     assessment = _assessment_or_404(assessment_id)
-    return pdf_response(assessment, assessment.client.report_language, current_user)
+    earlier = assessments.previous(assessment)
+    if "baseline" in request.args:
+        earlier = _assessment_or_404(request.args.get("baseline", 0, type=int))
+        if earlier.client_id != assessment.client_id or earlier.created_at >= assessment.created_at:
+            abort(404)
+    return pdf_response(assessment, assessment.client.report_language, current_user, earlier)
 
 
 @bp.get("/clients/<int:client_id>/compare")
