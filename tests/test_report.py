@@ -45,7 +45,12 @@ def page_texts(pdf: bytes) -> list[str]:
 
 @pytest.fixture(scope="module", params=LANGUAGES)
 def rendered(request, shipped_bank):
-    data = make_input(shipped_bank, request.param)
+    earlier = {qid: 0.25 for qid in shipped_bank.questions}
+    data = make_input(
+        shipped_bank,
+        request.param,
+        baseline=report.Baseline(date=dt.date(2025, 11, 20), answers=earlier),
+    )
     fetcher = report.StaticOnlyFetcher()
     pdf = report.write_pdf(report.render_html(data), fetcher)
     return data, pdf, page_texts(pdf), fetcher
@@ -61,6 +66,24 @@ def test_report_shows_bank_dimensions_score_and_stage_in_its_language(rendered):
     assert f"{data.result.points} / 100" in text
     assert data.result.stage.name[lang] in text
     assert fetcher.refused == []
+
+
+def test_report_prints_with_the_packaged_fonts_only(rendered):
+    """Every character has a glyph in the fonts we ship, so no machine's own fonts leak in."""
+    from fontTools.ttLib import TTFont
+
+    _data, pdf, pages, _ = rendered
+    covered = set()
+    for font in (report.STATIC / "fonts").glob("*.ttf"):
+        covered.update(TTFont(font).getBestCmap())
+    text = "".join(pages)
+    assert "→" in text and "▲" in text  # the progress section's arrows are there
+    assert {ch for ch in text if ord(ch) not in covered and not ch.isspace()} == set()
+    embedded = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            embedded.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    assert embedded and all(name.startswith("Noto-Sans") for name in embedded), embedded
 
 
 def test_every_page_carries_the_bank_name_and_page_x_of_y(rendered):
