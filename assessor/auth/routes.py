@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import accounts
-from ..extensions import db, login_manager
+from ..extensions import db, limiter, login_manager
 from ..models import User
 from .forms import LoginForm, PasswordForm
 
@@ -27,7 +36,26 @@ def _safe_next(target: str | None) -> str:
     return url_for("workspace.dashboard")
 
 
+def _account_key() -> str:
+    """Count attempts per account named, whether or not it exists: that reveals nothing."""
+    return "account:" + accounts.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _failed(response) -> bool:
+    """Only a refused sign-in counts, so a consultant who gets in is never held back."""
+    return response.status_code == 422
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    methods=["POST"],
+    key_func=_account_key,
+    deduct_when=_failed,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("workspace.dashboard"))
