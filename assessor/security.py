@@ -101,7 +101,9 @@ def init_app(app: Flask) -> None:
 
 
 def _is_private(req) -> bool:
-    if req.view_args and "token" in req.view_args:
+    # By path as well as by route, so that an address no route matches (a 404) is treated
+    # the same as a guessed token: no difference to learn from.
+    if req.path.startswith("/a/") or (req.view_args and "token" in req.view_args):
         return True
     return req.blueprint in PRIVATE_BLUEPRINTS
 
