@@ -35,4 +35,3 @@ def test_settings_come_from_prefixed_environment(monkeypatch):
     monkeypatch.setenv("ASSESSOR_MAX_CONTENT_LENGTH", "12345")
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["MAX_CONTENT_LENGTH"] == 12345
-
