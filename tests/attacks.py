@@ -3,6 +3,7 @@ the routes of the URL map, and a check that a page shows hostile text as inert t
 
 from __future__ import annotations
 
+import difflib
 import html
 import io
 import re
@@ -97,8 +98,8 @@ def same_structure(baseline: str, body: str, payload: str) -> None:
     assert found.bad == [], (payload, found.bad)
     expected = structure(baseline)
     if found.tags != expected.tags:
-        extra = [t for t in found.tags if t not in expected.tags]
-        raise AssertionError(f"{payload!r} changed the page's elements: {extra[:5]}")
+        diff = list(difflib.unified_diff(list(map(str, expected.tags)), list(map(str, found.tags))))
+        raise AssertionError(f"{payload!r} changed the page's elements: {diff[2:12]}")
 
 
 def png_bytes(size=(60, 20)) -> bytes:
