@@ -62,11 +62,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         current_language=languages.current_language,
         language_url=languages.language_url,
     )
+    security.init_app(app)
     app.register_blueprint(main_bp)
     app.register_blueprint(quiz_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(workspace_bp)
     errors.init_app(app)
-    security.init_app(app)
     return app

@@ -23,6 +23,7 @@ import logging
 import re
 
 from flask import Flask, request, session
+from werkzeug.routing import IntegerConverter
 
 #: No inline script or style anywhere. ``data:`` images are allowed because an image cannot
 #: run script (no page needs them today). ``base-uri`` and ``form-action`` stop injected
@@ -45,6 +46,26 @@ CONTENT_SECURITY_POLICY = "; ".join(
 HSTS = "max-age=31536000; includeSubDomains"
 #: Blueprints whose every page shows someone's private data.
 PRIVATE_BLUEPRINTS = frozenset({"workspace", "auth"})
+
+
+#: The largest id a URL or form may name: PostgreSQL's ``integer``. A larger number would
+#: reach the database and fail there (SQLite cannot even bind it), a 500 instead of a 404.
+MAX_ID = 2**31 - 1
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:…>`` in routes, refusing numbers no row can have (the route then 404s)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def parse_id(value: str) -> int | None:
+    """An id sent in a form or query string, or ``None`` if it cannot be one."""
+    # isdigit() alone accepts "²" and other digits int() refuses.
+    if value.isascii() and value.isdigit() and int(value) <= MAX_ID:
+        return int(value)
+    return None
 
 
 #: A resume link's path segment, or a bare string shaped like a token (43 base64url
@@ -75,7 +96,10 @@ _redact_tokens = RedactTokens()
 
 
 def init_app(app: Flask) -> None:
-    """Add the headers to every response, keep live sessions sliding, redact the logs."""
+    """Bound route ids, add the headers to every response, keep live sessions sliding,
+    redact the logs. Call it before the blueprints are registered: their routes pick up
+    the converter then."""
+    app.url_map.converters["int"] = BoundedIntConverter
     for logger in (app.logger, *map(logging.getLogger, _PATH_LOGGERS)):
         if _redact_tokens not in logger.filters:
             logger.addFilter(_redact_tokens)
