@@ -115,3 +115,39 @@ def test_the_limit_store_is_configurable_from_the_environment(monkeypatch, tmp_p
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["RATELIMIT_STORAGE_URI"] == "memory://?from=env"
     assert type(limiter.storage).__name__ == "MemoryStorage"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/x",
+        "/\\evil.example",
+        "/\t/evil.example",  # browsers drop the tab: //evil.example
+        "/\n/evil.example",
+        "/\r\n/evil.example",
+        "/ /evil.example",
+        "\\\\evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "/\uff0e/evil.example",
+    ],
+)
+def test_next_never_leads_to_another_site(client, consultants, target):
+    """Found while testing: a tab in ``next`` became a redirect to another host, and a line
+    break a 500."""
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"email": "a@firm.example", "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response.location == "/workspace/"
+
+
+def test_next_to_a_page_of_this_site_is_followed(client, consultants):
+    response = client.post(
+        "/login",
+        query_string={"next": "/workspace/clients/new?x=%09"},
+        data={"email": "a@firm.example", "password": PASSWORD},
+    )
+    assert response.location == "/workspace/clients/new?x=%09"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import (
     Blueprint,
     current_app,
@@ -29,9 +31,14 @@ def load_user(user_id: str) -> User | None:
     return user if user is not None and user.active else None
 
 
+#: A path on this site in printable ASCII: browsers drop tabs and line breaks from a URL and
+#: read a backslash as a slash, so "/\t/evil.example" would lead to //evil.example.
+_LOCAL_PATH = re.compile(r"/(?![/\\])[\x21-\x5b\x5d-\x7e]*")
+
+
 def _safe_next(target: str | None) -> str:
     """Follow ``next`` only to a path on this site, never to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    if target and _LOCAL_PATH.fullmatch(target):
         return target
     return url_for("workspace.dashboard")
 
