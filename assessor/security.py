@@ -12,6 +12,8 @@ The policy in one place, so that a new page is covered without thinking about it
   workspace or account page, so no shared cache keeps a respondent's answers or a
   consultant's clients;
 - sessions that die after ``PERMANENT_SESSION_LIFETIME`` without a request;
+- ``<int:…>`` route arguments bounded to what the database can hold, so a huge id is a
+  404 like any unknown one;
 - resume tokens cut out of log records (the development server's request lines, the app's
   own errors and their tracebacks), since anyone who reads the logs could otherwise open
   every assessment.
