@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urljoin, urlsplit
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from limits import parse_many
 
 from assessor import accounts, create_app
@@ -151,3 +156,36 @@ def test_next_to_a_page_of_this_site_is_followed(client, consultants):
         data={"email": "a@firm.example", "password": PASSWORD},
     )
     assert response.location == "/workspace/clients/new?x=%09"
+
+
+#: A redirect target: a lead, characters browsers read loosely, a separator, a host.
+TARGETS = st.tuples(
+    st.sampled_from(["/", "", "\\", "https:", "javascript:"]),
+    st.lists(
+        st.sampled_from(["\t", "\n", "\r", " ", "/", "\\", "%2f", ".", "\u3002", "\x00"]),
+        max_size=3,
+    ),
+    st.sampled_from(["/", "\\", ""]),
+    st.sampled_from(["evil.example", "ab@evil.example", ":80", "workspace/", ""]),
+).map(lambda parts: parts[0] + "".join(parts[1]) + parts[2] + parts[3])
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(target=TARGETS)
+def test_next_stays_on_this_site_whatever_it_says(app, target):
+    """However a browser reads the redirect (dropping tabs and line breaks, a backslash as a
+    slash), it stays on this host."""
+    from assessor.auth.routes import _safe_next
+
+    with app.test_request_context():
+        location = _safe_next(target)
+    as_browser_reads_it = re.sub(r"[\t\n\r]", "", location).replace("\\", "/")
+    resolved = urlsplit(urljoin("https://assessor.example/login", as_browser_reads_it))
+    assert resolved.netloc == "assessor.example", (target, location)
+    assert resolved.scheme == "https"
