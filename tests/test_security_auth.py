@@ -189,3 +189,19 @@ def test_next_stays_on_this_site_whatever_it_says(app, target):
     resolved = urlsplit(urljoin("https://assessor.example/login", as_browser_reads_it))
     assert resolved.netloc == "assessor.example", (target, location)
     assert resolved.scheme == "https"
+
+
+def test_guessing_the_current_password_is_limited_too(client, app, consultants, hashes):
+    sign_in(client)
+    hashes.clear()
+    limit = allowed(app, "LOGIN_LIMIT_PER_ACCOUNT")
+    for n in range(limit):
+        wrong = {"current": f"guess {n}", "new": "new password 1", "confirm": "new password 1"}
+        assert client.post("/account/password", data=wrong).status_code == 422
+    right = {"current": PASSWORD, "new": "new password 1", "confirm": "new password 1"}
+    assert client.post("/account/password", data=right).status_code == 429
+    assert len(hashes) == limit
+    other = app.test_client()
+    sign_in(other, "b@firm.example")
+    right["current"] = PASSWORD
+    assert other.post("/account/password", data=right).status_code == 302

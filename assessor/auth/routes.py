@@ -90,8 +90,19 @@ def logout():
     return redirect(url_for("main.index"))
 
 
+def _user_key() -> str:
+    return f"user:{current_user.get_id()}"
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+# A stolen session must not become a way to guess the password behind it.
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    methods=["POST"],
+    key_func=_user_key,
+    deduct_when=_failed,
+)
 def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
