@@ -16,12 +16,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from flask import Flask
     from flask_babel import format_date
 
-    from . import commands, errors, i18n, languages
+    from . import commands, errors, i18n, languages, security
     from .auth.routes import bp as auth_bp
     from .bank import BankError
     from .config import ConfigurationError, configure
     from .database import configure_engine
-    from .extensions import babel, csrf, db, login_manager, migrate, question_bank
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate, question_bank
     from .main.routes import bp as main_bp
     from .quiz.routes import bp as quiz_bp
     from .reports.routes import bp as reports_bp
@@ -51,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=languages.select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     commands.init_app(app)
 
     app.jinja_env.filters["tr"] = languages.tr
@@ -61,18 +62,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         current_language=languages.current_language,
         language_url=languages.language_url,
     )
+    security.init_app(app)
     app.register_blueprint(main_bp)
     app.register_blueprint(quiz_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(workspace_bp)
     errors.init_app(app)
-
-    @app.after_request
-    def _privacy_headers(response):
-        # Resume links carry a secret token in the path: never send it on as a Referer.
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        return response
-
     return app

@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
             ),
             405: _("This page cannot be used that way."),
             413: _("What you sent is too large. Nothing was saved."),
+            429: _("Too many attempts in a short time. Wait a few minutes, then try again."),
         }
         code = error.code or 500
         message = messages.get(code, _("Something went wrong. Nothing was changed."))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 from flask_babel import Babel, lazy_gettext
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -46,3 +48,6 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = lazy_gettext("Please sign in to see this page.")
 question_bank = QuestionBank()
+#: Counts failed sign-ins per address and per account; the storage is
+#: ``RATELIMIT_STORAGE_URI`` (memory by default, so one count per worker process).
+limiter = Limiter(key_func=get_remote_address)

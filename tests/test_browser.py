@@ -292,3 +292,78 @@ def test_consultant_journey(browser, base, live_app, tmp_path):
     findings["dashboard"] = serious_violations(page)
     assert {name: found for name, found in findings.items() if found} == {}
     context.close()
+
+
+#: Records every Content-Security-Policy violation the page reports, from its first script.
+CSP_LISTENER = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
+});
+"""
+
+
+def test_no_page_breaks_the_content_security_policy(browser, base, live_app):
+    """Every kind of page under the strict policy: no violation, and the script still runs."""
+    from assessor import accounts
+
+    with live_app.app_context():
+        accounts.create("csp@firm.example", "csp password 12")
+    bank = live_app.extensions["assessor.bank"]
+    context = browser.new_context(locale="en-GB")
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
+    console = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    violations = {}
+
+    def visit(name: str, url: str | None = None) -> None:
+        if url:
+            page.goto(base + url)
+        page.wait_for_load_state("load")
+        violations[name] = page.evaluate("window.__csp")
+
+    visit("home", "/")
+    visit("methodology", "/methodology")
+    visit("start", "/start")
+    page.get_by_label("Bank name").fill("Policy Bank")
+    page.get_by_role("button").last.click()
+    visit("welcome")
+    # app.js ran: it reveals the copy button only from script.
+    expect(page.locator("button[data-copy]")).to_be_visible()
+    page.get_by_role("link", name="Begin the questions").click()
+    for _step in bank.dimensions:
+        answer_page(page, 2)
+        page.locator("button[value=next]").click()
+    visit("review")
+    page.get_by_role("link", name="See my results").click()
+    visit("results")
+    expect(page.locator(".bar-fill").first).to_have_attribute("width", re.compile(r"\d+"))
+    visit("not found", "/a/" + "x" * 43)
+    visit("login", "/login")
+    page.get_by_label("Email").fill("csp@firm.example")
+    page.get_by_label("Password").fill("csp password 12")
+    page.get_by_role("button", name="Sign in").click()
+    visit("dashboard")
+    visit("branding", "/workspace/branding")
+    visit("new client", "/workspace/clients/new")
+    page.get_by_label("Bank name").fill("Policy Client")
+    page.get_by_role("button", name="Save").click()
+    visit("client")
+    page.get_by_role("button", name="Start a new assessment").click()
+    visit("assessment")
+    page.get_by_role("link", name="Set targets and notes").click()
+    visit("targets")
+    visit("password", "/account/password")
+
+    assert {name: found for name, found in violations.items() if found} == {}
+    assert [m for m in console if "Content Security Policy" in m] == []
+
+    # The listener does catch a violation: an inline script the policy must block.
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.__ran = true'; document.body.appendChild(s); }"
+    )
+    page.wait_for_function("window.__csp.length > 0")
+    assert page.evaluate("window.__ran === undefined")
+    context.close()

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+import re
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import accounts
-from ..extensions import db, login_manager
+from ..extensions import db, limiter, login_manager
 from ..models import User
 from .forms import LoginForm, PasswordForm
 
@@ -20,14 +31,38 @@ def load_user(user_id: str) -> User | None:
     return user if user is not None and user.active else None
 
 
+#: A path on this site in printable ASCII: browsers drop tabs and line breaks from a URL and
+#: read a backslash as a slash, so "/\t/evil.example" would lead to //evil.example.
+_LOCAL_PATH = re.compile(r"/(?![/\\])[\x21-\x5b\x5d-\x7e]*")
+
+
 def _safe_next(target: str | None) -> str:
     """Follow ``next`` only to a path on this site, never to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    if target and _LOCAL_PATH.fullmatch(target):
         return target
     return url_for("workspace.dashboard")
 
 
+def _account_key() -> str:
+    """Count attempts per account named, whether or not it exists: that reveals nothing."""
+    return "account:" + accounts.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _failed(response) -> bool:
+    """Only a refused sign-in counts, so a consultant who gets in is never held back."""
+    return response.status_code == 422
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    methods=["POST"],
+    key_func=_account_key,
+    deduct_when=_failed,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("workspace.dashboard"))
@@ -55,8 +90,19 @@ def logout():
     return redirect(url_for("main.index"))
 
 
+def _user_key() -> str:
+    return f"user:{current_user.get_id()}"
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+# A stolen session must not become a way to guess the password behind it.
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    methods=["POST"],
+    key_func=_user_key,
+    deduct_when=_failed,
+)
 def change_password():
     form = PasswordForm()
     if form.validate_on_submit():

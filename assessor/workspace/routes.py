@@ -12,6 +12,7 @@ from ..languages import current_language
 from ..models import Assessment, Client
 from ..reports import delivery
 from ..reports.routes import pdf_response
+from ..security import parse_id
 from .forms import ActionForm, BrandingForm, ClientForm, make_targets_form
 
 bp = Blueprint("workspace", __name__, url_prefix="/workspace")
@@ -233,7 +234,7 @@ def logo():
 
 def _selected_latest() -> list[Assessment]:
     """The latest assessment of each selected client (all clients when none is selected)."""
-    ids = {int(v) for v in request.values.getlist("client") if v.isdigit()}
+    ids = {parse_id(v) for v in request.values.getlist("client")} - {None}
     return clients.latest_assessments(current_user.id, ids or None)
 
 
