@@ -38,7 +38,7 @@ class Branding:
     """A consultant's firm, shown on the cover and in the running header."""
 
     firm_name: str = ""
-    #: Checked to be ``#rrggbb`` before it gets here; it goes into the stylesheet.
+    #: ``#rrggbb``; it goes into the stylesheet, so anything else is dropped (see below).
     accent: str = ""
     #: A PNG the app re-encoded itself, as a ``data:image/png;base64,…`` URI.
     logo_data_uri: str = ""
@@ -156,11 +156,21 @@ def render_html(data: ReportInput) -> str:
             size=_label(BANK_SIZES, data.size, lang),
             critical_cap_stage=scoring.CRITICAL_CAP_STAGE,
             weakest_margin=scoring.WEAKEST_MARGIN,
-            accent=data.branding.accent if data.branding and data.branding.accent else "",
+            accent=_safe_accent(data.branding),
             page_counter=_page_counter_css(lang),
             base_url=BASE_URL,
         )
     )
+
+
+def _safe_accent(branding: Branding | None) -> str:
+    """The brand colour if it is exactly ``#rrggbb``, else nothing.
+
+    The web form already insists on that format, but the colour is written into CSS, so
+    the renderer does not trust any caller with it.
+    """
+    accent = branding.accent if branding else ""
+    return accent if re.fullmatch(r"#[0-9a-fA-F]{6}", accent or "") else ""
 
 
 def _label(labels: dict[str, str], key: str, language: str) -> str:

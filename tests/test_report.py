@@ -136,6 +136,15 @@ def test_branding_hook_puts_the_firm_on_cover_and_footer(shipped_bank):
     assert PdfReader(io.BytesIO(pdf)).metadata.author == "Kowalski & Partners"
 
 
+@pytest.mark.parametrize(
+    "accent", ["red", "#7a1f5c; } body { background: url(http://x.example/) }", "#7a1f5", ""]
+)
+def test_an_accent_that_is_not_rrggbb_never_reaches_the_stylesheet(shipped_bank, accent):
+    branding = report.Branding(firm_name="Firm", accent=accent)
+    html = report.render_html(make_input(shipped_bank, "en", branding=branding))
+    assert "--accent:" not in html.split("</style>")[0].split("<style>")[1]
+
+
 HOSTILE = [
     '<img src="file:///etc/passwd">',
     '<link rel="stylesheet" href="http://127.0.0.1:9/x.css">',
