@@ -16,12 +16,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from flask import Flask
     from flask_babel import format_date
 
-    from . import commands, errors, i18n, languages
+    from . import commands, errors, i18n, languages, requestlog
     from .auth.routes import bp as auth_bp
     from .bank import BankError
     from .config import ConfigurationError, configure
-    from .database import configure_engine
+    from .database import check_reachable, configure_engine
     from .extensions import babel, csrf, db, login_manager, migrate, question_bank
+    from .health.routes import bp as health_bp
     from .main.routes import bp as main_bp
     from .quiz.routes import bp as quiz_bp
     from .reports.routes import bp as reports_bp
@@ -47,11 +48,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+        if not app.testing:
+            # Say which database is down, in one line, rather than fail on the first request.
+            check_reachable(db.engine)
     migrate.init_app(app, db, directory=str(resources.PACKAGE_DIR / "migrations"))
     babel.init_app(app, locale_selector=languages.select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
     commands.init_app(app)
+    requestlog.init_app(app)
 
     app.jinja_env.filters["tr"] = languages.tr
     app.jinja_env.filters["format_date"] = format_date
@@ -62,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         language_url=languages.language_url,
     )
     app.register_blueprint(main_bp)
+    app.register_blueprint(health_bp)
     app.register_blueprint(quiz_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(auth_bp)
