@@ -65,5 +65,10 @@ lint: $(VENV)/.installed-test
 clean:
 	rm -rf $(VENV) build dist *.egg-info $(CATALOGS)
 
-bench: $(VENV)/.installed translations
+# The report benchmark, the server benchmark (wrk: `apt-get install wrk`), and the load and
+# crash tests with BENCH_RESPONDENTS respondents instead of the suite's 100.
+BENCH_RESPONDENTS ?= 300
+bench: $(VENV)/.installed-test translations
 	$(BIN)/python bench/bench_report.py
+	$(BIN)/python bench/bench_server.py
+	LOAD_RESPONDENTS=$(BENCH_RESPONDENTS) $(BIN)/pytest -q -p no:cacheprovider tests/test_load.py
