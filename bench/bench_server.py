@@ -34,7 +34,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
-from serving import Server, rss_mb, wrk
+from serving import Server, WrkResult, rss_mb, wrk
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 ASSESSMENTS = int(os.environ.get("BENCH_ASSESSMENTS", "10000"))
@@ -48,8 +48,8 @@ HIDDEN_DIMENSION = re.compile(r'name="dimension" type="hidden" value="([^"]*)"')
 RADIO = re.compile(r'<input[^>]* name="([^"]+)" type="radio" value="([^"]*)"')
 
 
-def row(name: str, ours: str, floor: str, ratio: float, target: str, ok: bool) -> None:
-    result = "ok" if ok else "MISSED"
+def row(name: str, ours: str, floor: str, ratio: float, target: str, ok: bool | None) -> None:
+    result = "" if ok is None else "ok" if ok else "MISSED"
     print(f"{name:<40} {ours:>16} {floor:>16} {ratio:>7.2f}x  {target:<12} {result}")
 
 
@@ -215,7 +215,7 @@ def scale(work: Path) -> None:
                 seeded = seed(size, random.Random(size))
             server = stack.enter_context(app_server(url, work, f"scale{size}"))
             setups[size] = (server, seeded, sign_in(server.url))
-        best: dict[tuple[str, int], float] = {}
+        best: dict[tuple[str, int], WrkResult] = {}
         for _round in range(2):  # alternate, and keep each one's best, against noise
             for size, (server, seeded, cookie) in setups.items():
                 for page, path in (
@@ -227,18 +227,29 @@ def scale(work: Path) -> None:
                     )
                     assert result.errors == 0, f"{page}: {result.errors} errors"
                     key = (page, size)
-                    best[key] = max(best.get(key, 0), result.requests_per_s)
+                    if key not in best or result.requests_per_s > best[key].requests_per_s:
+                        best[key] = result
         print(f"{'measure':<40} {'10,000':>16} {'10':>16} {'ratio':>8}  {'target':<12} result")
         for page in ("dashboard", "results"):
-            large, small = 1000 / best[(page, ASSESSMENTS)], 1000 / best[(page, 10)]
-            ratio = large / small
+            large, small = best[(page, ASSESSMENTS)], best[(page, 10)]
+            # How much longer a request takes on the large database: the inverse of the
+            # throughput ratio (both run 4 connections on 2 workers).
+            slower = small.requests_per_s / large.requests_per_s
             row(
-                f"{page}, ms per request",
-                f"{large:.1f} ms",
-                f"{small:.1f} ms",
-                ratio,
+                f"{page}, req/s (time ratio)",
+                f"{large.requests_per_s:.0f}",
+                f"{small.requests_per_s:.0f}",
+                slower,
                 "<= 1.5",
-                ratio <= 1.5,
+                slower <= 1.5,
+            )
+            row(
+                f"{page}, p50 latency",
+                f"{large.p50_ms:.1f} ms",
+                f"{small.p50_ms:.1f} ms",
+                large.p50_ms / small.p50_ms,
+                "",
+                None,
             )
         for _server, seeded, _cookie in setups.values():
             print(
