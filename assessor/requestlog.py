@@ -38,10 +38,22 @@ def request_id(incoming: str | None) -> str:
     return uuid.uuid4().hex
 
 
+class StderrHandler(logging.StreamHandler):
+    """Write to whatever ``sys.stderr`` is at the time (test runners and servers swap it)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def init_app(app: Flask) -> None:
     """Give every request an id (``X-Request-ID`` both ways) and log it when it is answered."""
     if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = StderrHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
