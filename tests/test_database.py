@@ -79,3 +79,12 @@ def test_migrations_go_down_and_up_again(app):
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()
         assert set(inspect(db.engine).get_table_names()) == tables
+
+
+def test_server_databases_ping_pooled_connections_and_time_out():
+    from assessor.database import engine_options
+
+    options = engine_options("postgresql+psycopg://u@h/db")
+    assert options["pool_pre_ping"] is True
+    assert options["connect_args"] == {"connect_timeout": 10}
+    assert engine_options("sqlite:////tmp/x.db") == {}
