@@ -8,7 +8,11 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard assessor/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test bench lint validate translations extract-messages clean
+# `make test-postgres` runs the suite against this database, a fresh schema per test; the
+# role needs to own it (CI creates both, see .ci/run).
+TEST_DATABASE_URL ?= postgresql+psycopg://assessor_test:assessor_test@127.0.0.1/assessor_test
+
+.PHONY: run test test-postgres bench lint validate translations extract-messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -39,7 +43,10 @@ run: $(VENV)/.installed translations instance/secret_key
 	$(BIN)/assessor run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test translations
-	$(BIN)/pytest
+	TEST_DATABASE_URL= $(BIN)/pytest
+
+test-postgres: $(VENV)/.installed-test translations
+	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/pytest
 
 validate: $(VENV)/.installed
 	$(BIN)/assessor validate
@@ -58,5 +65,10 @@ lint: $(VENV)/.installed-test
 clean:
 	rm -rf $(VENV) build dist *.egg-info $(CATALOGS)
 
-bench: $(VENV)/.installed translations
+# The report benchmark, the server benchmark (wrk: `apt-get install wrk`), and the load and
+# crash tests with BENCH_RESPONDENTS respondents instead of the suite's 100.
+BENCH_RESPONDENTS ?= 300
+bench: $(VENV)/.installed-test translations
 	$(BIN)/python bench/bench_report.py
+	$(BIN)/python bench/bench_server.py
+	LOAD_RESPONDENTS=$(BENCH_RESPONDENTS) $(BIN)/pytest -q -p no:cacheprovider tests/test_load.py

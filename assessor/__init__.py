@@ -16,12 +16,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from flask import Flask
     from flask_babel import format_date
 
-    from . import commands, errors, i18n, languages, security
+    from . import commands, errors, i18n, languages, requestlog, security
     from .auth.routes import bp as auth_bp
     from .bank import BankError
     from .config import ConfigurationError, configure
-    from .database import configure_engine
+    from .database import check_reachable, configure_engine
     from .extensions import babel, csrf, db, limiter, login_manager, migrate, question_bank
+    from .health.routes import bp as health_bp
     from .main.routes import bp as main_bp
     from .quiz.routes import bp as quiz_bp
     from .reports.routes import bp as reports_bp
@@ -47,12 +48,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+        if not app.testing:
+            # Say which database is down, in one line, rather than fail on the first request.
+            check_reachable(db.engine)
     migrate.init_app(app, db, directory=str(resources.PACKAGE_DIR / "migrations"))
     babel.init_app(app, locale_selector=languages.select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
     commands.init_app(app)
+    requestlog.init_app(app)
 
     app.jinja_env.filters["tr"] = languages.tr
     app.jinja_env.filters["format_date"] = format_date
@@ -64,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     security.init_app(app)
     app.register_blueprint(main_bp)
+    app.register_blueprint(health_bp)
     app.register_blueprint(quiz_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(auth_bp)

@@ -7,12 +7,14 @@ answers directly, and nothing here knows about requests or templates.
 from __future__ import annotations
 
 import secrets
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import lazyload
 
 from . import benchmark, report, scoring
 from .bank import Bank
@@ -60,8 +62,9 @@ def by_token(token: str) -> Assessment | None:
     """Return the assessment with this resume token, or ``None``."""
     if not token or len(token) > 64:
         return None
+    # Notes are a consultant's and most pages never show them: load them only if asked.
     return db.session.execute(
-        db.select(Assessment).where(Assessment.token == token)
+        db.select(Assessment).where(Assessment.token == token).options(lazyload(Assessment.notes))
     ).scalar_one_or_none()
 
 
@@ -83,9 +86,10 @@ def save_answers(assessment: Assessment, answers: Mapping[str, scoring.Answer]) 
     if not answers:
         return
     now = utcnow()
+    assessment_id = assessment.id  # read before the commit below expires it
     rows = [
         {
-            "assessment_id": assessment.id,
+            "assessment_id": assessment_id,
             "question_id": qid,
             "value": None if value == scoring.NA else float(value),
             "updated_at": now,
@@ -93,15 +97,20 @@ def save_answers(assessment: Assessment, answers: Mapping[str, scoring.Answer]) 
         for qid, value in answers.items()
     ]
     with write_transaction():
-        insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        statement = insert(Answer).values(rows)
+        dialect = db.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        # On the table, not the model: one executemany, compiled once and cached, without
+        # the ORM's bulk machinery.
+        statement = insert(Answer.__table__)
         statement = statement.on_conflict_do_update(
             index_elements=["assessment_id", "question_id"],
             set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
         )
-        db.session.execute(statement)
+        db.session.execute(statement, rows)
         db.session.execute(
-            update(Assessment).where(Assessment.id == assessment.id).values(updated_at=now)
+            update(Assessment.__table__)
+            .where(Assessment.__table__.c.id == assessment_id)
+            .values(updated_at=now)
         )
     db.session.expire(assessment)
 
@@ -178,29 +187,83 @@ def peer_benchmark(bank: Bank, assessment: Assessment) -> benchmark.PeerBenchmar
 
     Each client counts once (its latest completed assessment); self-assessments count one
     each. Nothing is returned for a group smaller than ``benchmark.MIN_GROUP``.
+
+    One query picks the peers, whatever the size of the group or of the database; their
+    scores come from :data:`_PEER_SCORES`, and only the ones not seen before are loaded
+    (one more query) and scored.
     """
     if not assessment.bank_type or not assessment.country:
         return None
-    completed = (
-        select(Answer.assessment_id)
-        .group_by(Answer.assessment_id)
-        .having(func.count(Answer.id) >= len(bank.questions))
+    answered = (
+        select(func.count(Answer.id)).where(Answer.assessment_id == Assessment.id).scalar_subquery()
     )
-    candidates = db.session.execute(
-        select(Assessment)
-        .where(
-            Assessment.bank_type == assessment.bank_type,
-            Assessment.country == assessment.country,
-            Assessment.id != assessment.id,
-            Assessment.id.in_(completed),
+    latest_first = func.row_number().over(
+        partition_by=func.coalesce(Assessment.client_id, -Assessment.id),
+        order_by=(Assessment.created_at.desc(), Assessment.id.desc()),
+    )
+    group = select(Assessment.id, Assessment.updated_at, latest_first.label("rank")).where(
+        Assessment.bank_type == assessment.bank_type,
+        Assessment.country == assessment.country,
+        Assessment.id != assessment.id,
+        answered >= len(bank.questions),
+    )
+    if assessment.client_id is not None:
+        group = group.where(
+            or_(Assessment.client_id.is_(None), Assessment.client_id != assessment.client_id)
         )
-        .order_by(Assessment.created_at.desc())
-    ).scalars()
-    peers, seen_clients = [], set()
-    for other in candidates:
-        if other.client_id is not None:
-            if other.client_id == assessment.client_id or other.client_id in seen_clients:
-                continue
-            seen_clients.add(other.client_id)
-        peers.append(result(bank, other))
+    group = group.subquery()
+    rows = db.session.execute(
+        select(group.c.id, group.c.updated_at).where(group.c.rank == 1).order_by(group.c.id)
+    ).all()
+    peers = _peer_scores(
+        bank, {row.id: (row.id, str(row.updated_at), bank.content_hash) for row in rows}
+    )
     return benchmark.compare_with_peers(result(bank, assessment), peers)
+
+
+@dataclass(frozen=True)
+class _DimensionScore:
+    score: float | None
+
+
+@dataclass(frozen=True)
+class _PeerScores:
+    """The two things the benchmark reads of a peer's result, and nothing heavier to keep."""
+
+    score: float
+    dimensions: tuple[_DimensionScore, ...]
+
+
+#: Peers' scores by (assessment id, last change, bank hash). Completed assessments rarely
+#: change, so each worker scores a peer once rather than on every results page; the key
+#: moves with every saved answer, so an entry is never stale, and instances need not agree.
+_PEER_SCORES: OrderedDict[tuple[int, str, str], _PeerScores] = OrderedDict()
+PEER_CACHE_SIZE = 50_000
+#: Ids per ``IN (...)`` when loading peers' answers (SQLite allows a few thousand).
+_CHUNK = 500
+
+
+def _peer_scores(bank: Bank, keys: dict[int, tuple[int, str, str]]) -> list[_PeerScores]:
+    missing = [i for i, key in keys.items() if key not in _PEER_SCORES]
+    loaded: dict[int, dict[str, scoring.Answer]] = {i: {} for i in missing}
+    for start in range(0, len(missing), _CHUNK):
+        chunk = missing[start : start + _CHUNK]
+        for assessment_id, question_id, value in db.session.execute(
+            select(Answer.assessment_id, Answer.question_id, Answer.value).where(
+                Answer.assessment_id.in_(chunk)
+            )
+        ):
+            if question_id in bank.questions:
+                loaded[assessment_id][question_id] = scoring.NA if value is None else value
+    for assessment_id, answers in loaded.items():
+        scored = scoring.score(bank, answers)
+        _PEER_SCORES[keys[assessment_id]] = _PeerScores(
+            scored.score, tuple(_DimensionScore(d.score) for d in scored.dimensions)
+        )
+    peers = []
+    for key in keys.values():
+        _PEER_SCORES.move_to_end(key)
+        peers.append(_PEER_SCORES[key])
+    while len(_PEER_SCORES) > PEER_CACHE_SIZE:
+        _PEER_SCORES.popitem(last=False)
+    return peers

@@ -9,6 +9,7 @@ import click
 
 from . import batch
 from .bank import BankError, load_bank
+from .exceptions import ConfigurationError
 from .i18n import LANGUAGES
 
 
@@ -34,6 +35,13 @@ class AssessorGroup(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         return super().get_command(ctx, name) or self._flask_group(ctx).get_command(ctx, name)
+
+    def invoke(self, ctx: click.Context):
+        # `assessor db upgrade` against a database that is down: one line, not a traceback.
+        try:
+            return super().invoke(ctx)
+        except ConfigurationError as exc:
+            raise click.ClickException(str(exc)) from None
 
 
 @click.group(cls=AssessorGroup)

@@ -13,7 +13,10 @@ from pathlib import Path
 
 from flask import Flask
 
-from .database import normalise_url
+from .database import engine_options, normalise_url
+from .exceptions import ConfigurationError
+
+__all__ = ["ConfigurationError", "configure"]
 
 #: Used only in debug and testing, where sessions need not survive a restart.
 DEV_SECRET_KEY = "dev-only-not-secret"
@@ -21,10 +24,6 @@ DEV_SECRET_KEY = "dev-only-not-secret"
 MIN_SECRET_KEY_LENGTH = 32
 #: A session (a consultant's sign-in, a respondent's CSRF token) unused this long is over.
 SESSION_LIFETIME = timedelta(hours=12)
-
-
-class ConfigurationError(RuntimeError):
-    """The app cannot start as configured; the message says what to change."""
 
 
 def configure(app: Flask, overrides: dict | None = None) -> None:
@@ -70,6 +69,11 @@ def configure(app: Flask, overrides: dict | None = None) -> None:
     app.config.update(overrides or {})
 
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    options = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **options,
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+    }
     if not app.config.get("SECRET_KEY"):
         key_file = Path(app.config.get("SECRET_KEY_FILE") or instance / "secret_key")
         if key_file.exists():

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
+from .exceptions import DatabaseUnreachable
 from .extensions import db
 
 #: Execution option that marks a transaction as a writer (honoured on SQLite).
@@ -26,6 +28,36 @@ def normalise_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def engine_options(url: str) -> dict:
+    """Engine settings for a server database: survive its restarts, fail fast when it is down."""
+    if url.startswith("sqlite"):
+        return {}
+    # pre_ping: a pooled connection the server closed (restart, failover) is replaced
+    # before use instead of failing a request. connect_timeout: an unreachable server
+    # fails the request (or the start) in seconds, not after the TCP timeout.
+    options: dict = {"pool_pre_ping": True}
+    if url.startswith("postgresql+psycopg"):
+        options["connect_args"] = {"connect_timeout": 10}
+    return options
+
+
+def check_reachable(engine: Engine) -> None:
+    """Raise :class:`DatabaseUnreachable`, naming the database (password masked), if it is down.
+
+    The pool is emptied afterwards, so that a gunicorn master that loads the app
+    (``--preload``) hands its workers no connection to share.
+    """
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        url = engine.url.render_as_string(hide_password=True)
+        raise DatabaseUnreachable(f"cannot reach the database {url}: {reason}") from None
+    finally:
+        engine.dispose()
 
 
 def configure_engine(engine: Engine) -> None:

@@ -18,6 +18,9 @@ def utcnow() -> datetime:
 class Assessment(db.Model):
     """One bank's self-assessment, reached through its secret resume token."""
 
+    #: The peer benchmark looks assessments up by type and country.
+    __table_args__ = (Index("ix_assessment_peer_group", "bank_type", "country"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The secret in the resume link (256 bits from ``secrets``); it is the only key a
     #: respondent holds, so it is never logged or shown to anyone else.

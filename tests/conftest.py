@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 
 from assessor.bank import Bank, load_bank
+from assessor.extensions import db
+
+from .databases import fresh_database
 
 DATA = Path(__file__).parent / "data"
 MINI_BANK = DATA / "mini_bank.yaml"
@@ -23,8 +26,15 @@ def shipped_bank() -> Bank:
 
 
 @pytest.fixture
-def app(tmp_path):
-    """The app on a fresh SQLite file, migrated with the real migrations."""
+def database_url(tmp_path):
+    """An empty database: a SQLite file, or a PostgreSQL schema under ``TEST_DATABASE_URL``."""
+    with fresh_database(tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def app(database_url):
+    """The app on a fresh database, migrated with the real migrations."""
     from flask_migrate import upgrade
 
     from assessor import create_app
@@ -33,13 +43,15 @@ def app(tmp_path):
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
+            "SQLALCHEMY_DATABASE_URI": database_url,
             "WTF_CSRF_ENABLED": False,
         }
     )
     with app.app_context():
         upgrade()
     yield app
+    with app.app_context():
+        db.engine.dispose()  # close its connections before the database goes
 
 
 @pytest.fixture

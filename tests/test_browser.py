@@ -24,6 +24,10 @@ from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
+from assessor.extensions import db  # noqa: E402
+
+from .databases import fresh_database  # noqa: E402
+
 #: The flags this sandbox needs: no network chatter, no GPU, root without a sandbox.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -42,18 +46,19 @@ def live_app(tmp_path_factory):
 
     from assessor import create_app
 
-    db_path = tmp_path_factory.mktemp("browser") / "e2e.db"
-    app = create_app(
-        {"TESTING": True, "SECRET_KEY": "e2e", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"}
-    )
-    with app.app_context():
-        upgrade()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
+    with fresh_database(tmp_path_factory.mktemp("browser")) as url:
+        app = create_app({"TESTING": True, "SECRET_KEY": "e2e", "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade()
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
+        yield app
+        server.shutdown()
+        server.server_close()
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,8 @@ from sqlalchemy import text
 from assessor.database import normalise_url, write_transaction
 from assessor.extensions import db
 
+from .databases import ON_POSTGRES, sqlite_only
+
 
 @pytest.mark.parametrize(
     ("url", "expected"),
@@ -22,6 +24,7 @@ def test_database_urls_are_normalised(url, expected):
     assert normalise_url(url) == expected
 
 
+@sqlite_only
 def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(app):
     with app.app_context():
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -29,6 +32,7 @@ def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(app):
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
 
 
+@sqlite_only
 def test_write_transactions_begin_immediate(app):
     """A writer takes SQLite's write lock at BEGIN, before it reads anything."""
     statements = []
@@ -56,3 +60,31 @@ def test_postgres_url_from_the_environment(monkeypatch, tmp_path):
     assert app.config["SQLALCHEMY_DATABASE_URI"] == (
         "postgresql+psycopg://user:secret@db.example/assessor"
     )
+
+
+def test_the_suite_runs_on_the_database_it_was_asked_for(app):
+    """``make test-postgres`` must really test PostgreSQL, not fall back to SQLite."""
+    with app.app_context():
+        assert db.engine.dialect.name == ("postgresql" if ON_POSTGRES else "sqlite")
+
+
+def test_migrations_go_down_and_up_again(app):
+    """Every migration can be undone and redone on this database (SQLite or PostgreSQL)."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect
+
+    with app.app_context():
+        tables = set(inspect(db.engine).get_table_names())
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()
+        assert set(inspect(db.engine).get_table_names()) == tables
+
+
+def test_server_databases_ping_pooled_connections_and_time_out():
+    from assessor.database import engine_options
+
+    options = engine_options("postgresql+psycopg://u@h/db")
+    assert options["pool_pre_ping"] is True
+    assert options["connect_args"] == {"connect_timeout": 10}
+    assert engine_options("sqlite:////tmp/x.db") == {}

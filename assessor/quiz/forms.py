@@ -2,20 +2,52 @@
 
 from __future__ import annotations
 
-from flask import request
+from functools import cache
+
+from babel import support
+from flask import current_app, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..bank import Dimension, localize
 from ..i18n import BANK_SIZES, BANK_TYPES, country_choices
+from ..languages import current_language
 from ..scoring import NA, Answer
 
 #: Form keys that are not answers: the CSRF token and the Back/Next/Review buttons.
 NON_ANSWER_KEYS = frozenset({"csrf_token", "nav"})
+
+
+@cache
+def _wtforms_catalog(language: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [language], domain="wtforms")
+
+
+class WTFormsMessages:
+    """WTForms' own messages in the request's language, each catalog read once per worker.
+
+    Flask-WTF's default reads and parses the catalog from disk on every request that
+    builds a form, a noticeable share of the quiz pages' time.
+    """
+
+    def gettext(self, string: str) -> str:
+        return _wtforms_catalog(current_language()).ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalog(current_language()).ungettext(singular, plural, n)
+
+
+class QuizForm(FlaskForm):
+    """Base of the quiz's forms: Flask-WTF's, with WTForms' messages cached."""
+
+    class Meta:
+        def get_translations(self, form):
+            return WTFormsMessages()
 
 
 def _strip(value: str | None) -> str | None:
@@ -40,7 +72,7 @@ def bank_name_field() -> StringField:
     )
 
 
-class BankDetailsForm(FlaskForm):
+class BankDetailsForm(QuizForm):
     """Country, type and size of a bank, with choices in the visitor's language."""
 
     country = SelectField(_l("Country"), validators=[Optional()])
@@ -76,7 +108,7 @@ def value_key(answer: Answer) -> str:
     return NA if answer == NA else f"{float(answer):g}"
 
 
-class PageForm(FlaskForm):
+class PageForm(QuizForm):
     """Base of the per-dimension forms made by :func:`make_page_form`."""
 
     #: The dimension the page was rendered for; a mismatch means a stale or tampered page.
@@ -116,6 +148,15 @@ class PageForm(FlaskForm):
             if raw:
                 out[qid] = NA if raw == NA else float(raw)
         return out
+
+
+def page_form(dimension: Dimension, language: str) -> type[PageForm]:
+    """The form class of one dimension's page in ``language``, built once per app."""
+    made = current_app.extensions.setdefault("assessor.page_forms", {})
+    key = (dimension.id, language)
+    if key not in made:
+        made[key] = make_page_form(dimension, language)
+    return made[key]
 
 
 def make_page_form(dimension: Dimension, language: str) -> type[PageForm]:

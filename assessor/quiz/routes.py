@@ -9,7 +9,7 @@ from ..bank import Dimension
 from ..extensions import question_bank
 from ..languages import current_language
 from ..models import Assessment
-from .forms import StartForm, make_page_form, value_key
+from .forms import StartForm, page_form, value_key
 
 bp = Blueprint("quiz", __name__)
 
@@ -68,7 +68,7 @@ def step(token: str, step: int):
     assessment = _assessment_or_404(token)
     dimension = _dimension_or_404(step)
     saved = assessments.answers_of(bank, assessment)
-    form_class = make_page_form(dimension, current_language())
+    form_class = page_form(dimension, current_language())
     initial = {q.id: value_key(saved[q.id]) for q in dimension.questions if q.id in saved}
     form = form_class(data={**initial, "dimension": dimension.id})
 

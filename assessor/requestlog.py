@@ -1,0 +1,85 @@
+"""One log line per request, as JSON, with a request id and without resume tokens.
+
+A resume token in a path (``/a/<token>/step/3``) is the respondent's only key to their
+answers, so it is written as ``/a/<redacted>/step/3``; the query string is never logged.
+Gunicorn's own access log would write the raw path: leave it off and rely on this one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+
+from flask import Flask, g, request
+
+logger = logging.getLogger("assessor.requests")
+
+#: An incoming ``X-Request-ID`` is kept only if it looks like an id: short, no spaces or
+#: quotes, so that nobody can forge log lines or stuff the log through it.
+SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+#: A resume token: the segment after ``/a/``, wherever it is (``//a/x`` too, which the
+#: router redirects but which is still logged first).
+TOKEN_SEGMENT = re.compile(r"(/+a/+)[^/]+")
+
+
+def redact(path: str) -> str:
+    """Return ``path`` with any resume token replaced by ``<redacted>``."""
+    return TOKEN_SEGMENT.sub(r"\1<redacted>", path)
+
+
+def request_id(incoming: str | None) -> str:
+    """The incoming id if it is sane, else a fresh random one."""
+    if incoming and SANE_REQUEST_ID.fullmatch(incoming):
+        return incoming
+    return uuid.uuid4().hex
+
+
+class StderrHandler(logging.StreamHandler):
+    """Write to whatever ``sys.stderr`` is at the time (test runners and servers swap it)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
+def init_app(app: Flask) -> None:
+    """Give every request an id (``X-Request-ID`` both ways) and log it when it is answered."""
+    if not logger.handlers:
+        handler = StderrHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+    @app.before_request
+    def _start() -> None:
+        g.request_started = time.perf_counter()
+        g.request_id = request_id(request.headers.get("X-Request-ID"))
+
+    @app.after_request
+    def _log(response):
+        rid = g.get("request_id") or request_id(None)
+        started = g.get("request_started")
+        duration = (time.perf_counter() - started) * 1000 if started else None
+        response.headers["X-Request-ID"] = rid
+        logger.info(
+            json.dumps(
+                {
+                    "event": "request",
+                    "method": request.method,
+                    "path": redact(request.path),
+                    "status": response.status_code,
+                    "duration_ms": round(duration, 1) if duration is not None else None,
+                    "request_id": rid,
+                },
+                ensure_ascii=True,
+            )
+        )
+        return response
