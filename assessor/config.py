@@ -69,9 +69,10 @@ def configure(app: Flask, overrides: dict | None = None) -> None:
     app.config.update(overrides or {})
 
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    options = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-        **options,
+        **engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
+        # A database error would otherwise log its bound values, resume tokens among them.
+        "hide_parameters": True,
         **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
     }
     if not app.config.get("SECRET_KEY"):
@@ -87,10 +88,6 @@ def configure(app: Flask, overrides: dict | None = None) -> None:
             )
     if not (app.debug or app.testing):
         check_secret_key(app.config["SECRET_KEY"])
-    # A database error would otherwise log its bound values, resume tokens among them.
-    engine_options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    engine_options.setdefault("hide_parameters", True)
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         instance.mkdir(parents=True, exist_ok=True)
 
