@@ -236,7 +236,7 @@ def zip_export_time(clients: int, instance: Path) -> float:
     app = create_app(
         {
             "TESTING": True,
-            "SECRET_KEY": "bench",
+            "SECRET_KEY": "bench-" + "0" * 32,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'bench.db'}",
             "REPORT_CACHE_DIR": str(instance / "cache"),
             "WTF_CSRF_ENABLED": False,

@@ -42,7 +42,7 @@ PDFS = int(os.environ.get("BENCH_PDFS", "100"))
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL")
 ONLY = os.environ.get("BENCH_ONLY", "throughput,scale,memory").split(",")
 CONNECTIONS = 50
-SECRET = "bench-secret"
+SECRET = "bench-secret-" + "0" * 32
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 HIDDEN_DIMENSION = re.compile(r'name="dimension" type="hidden" value="([^"]*)"')
 RADIO = re.compile(r'<input[^>]* name="([^"]+)" type="radio" value="([^"]*)"')
@@ -99,6 +99,8 @@ def app_server(url: str, work: Path, name: str) -> Server:
         "DATABASE_URL": url,
         "SECRET_KEY": SECRET,
         "ASSESSOR_REPORT_CACHE_DIR": str(work / f"cache-{name}"),
+        # Plain HTTP on loopback: a Secure cookie would never come back from the client.
+        "ASSESSOR_SESSION_COOKIE_SECURE": "false",
     }
     # The request log goes to a file, as it would in production (not to the terminal).
     return Server("assessor:create_app()", env, log=work / f"{name}.log")

@@ -38,8 +38,10 @@ class Gunicorn:
         self.env = {
             **os.environ,
             "DATABASE_URL": database_url,
-            "SECRET_KEY": "load-test-secret",
+            "SECRET_KEY": "load-test-secret-" + "0" * 32,
             "ASSESSOR_REPORT_CACHE_DIR": str(workdir / "report-cache"),
+            # Plain HTTP on loopback: a Secure cookie would never come back from the driver.
+            "ASSESSOR_SESSION_COOKIE_SECURE": "false",
         }
         self.workers = workers
         self.process: subprocess.Popen | None = None

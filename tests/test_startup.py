@@ -14,6 +14,9 @@ from assessor.exceptions import DatabaseUnreachable
 
 from .server import free_port
 
+#: Production mode refuses a weak key before it reaches the database: use a strong one.
+STRONG_KEY = "k" * 64
+
 
 @pytest.fixture
 def down_url():
@@ -23,14 +26,14 @@ def down_url():
 
 def test_app_factory_names_the_unreachable_database(down_url):
     with pytest.raises(DatabaseUnreachable) as info:
-        create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": down_url})
+        create_app({"SECRET_KEY": STRONG_KEY, "SQLALCHEMY_DATABASE_URI": down_url})
     message = str(info.value)
     assert message.startswith("cannot reach the database postgresql+psycopg://bob:***@127.0.0.1")
     assert "hunter2" not in message and "\n" not in message
 
 
 def run(command: list[str], down_url: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": down_url, "SECRET_KEY": "x"}
+    env = {**os.environ, "DATABASE_URL": down_url, "SECRET_KEY": STRONG_KEY}
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
 
 
