@@ -16,7 +16,10 @@ import uuid
 
 from flask import Flask, g, request
 
-logger = logging.getLogger("assessor.requests")
+#: Not a child of the app's own "assessor" logger: records would go up to Flask's handler
+#: there and every request would be written twice, the second time not as JSON.
+LOGGER_NAME = "assessor-requests"
+logger = logging.getLogger(LOGGER_NAME)
 
 #: An incoming ``X-Request-ID`` is kept only if it looks like an id: short, no spaces or
 #: quotes, so that nobody can forge log lines or stuff the log through it.

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
+import sys
 
 import pytest
 
-from assessor.requestlog import redact, request_id
+from assessor.requestlog import LOGGER_NAME, redact, request_id
 
 from .web import start
 
 
 def logged(caplog) -> list[dict]:
-    return [json.loads(r.getMessage()) for r in caplog.records if r.name == "assessor.requests"]
+    return [json.loads(r.getMessage()) for r in caplog.records if r.name == LOGGER_NAME]
 
 
 @pytest.mark.parametrize(
@@ -32,7 +34,7 @@ def test_resume_tokens_are_redacted(path, expected):
 
 
 def test_one_line_per_request_with_method_path_status_duration_and_id(client, caplog):
-    caplog.set_level(logging.INFO, logger="assessor.requests")
+    caplog.set_level(logging.INFO, logger=LOGGER_NAME)
     response = client.get("/methodology?lang=fr")
     [line] = logged(caplog)
     assert line["method"] == "GET"
@@ -43,7 +45,7 @@ def test_one_line_per_request_with_method_path_status_duration_and_id(client, ca
 
 
 def test_the_quiz_is_logged_without_its_token(client, caplog):
-    caplog.set_level(logging.INFO, logger="assessor.requests")
+    caplog.set_level(logging.INFO, logger=LOGGER_NAME)
     token = start(client)
     client.get(f"/a/{token}/step/1")
     client.get(f"/a/{token}/nonsense")
@@ -75,3 +77,17 @@ def test_an_odd_incoming_request_id_is_replaced(incoming):
 def test_a_fresh_request_id_differs_per_request(client):
     first = client.get("/").headers["X-Request-ID"]
     assert client.get("/").headers["X-Request-ID"] != first
+
+
+def test_each_request_is_written_once_as_json(tmp_path):
+    # In a process of its own: pytest's log capture would hide a second handler.
+    script = (
+        "from assessor import create_app\n"
+        f"app = create_app({{'TESTING': True, 'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path}/t.db'}})\n"
+        "app.test_client().get('/methodology')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if "/methodology" in line]
+    assert len(lines) == 1, lines
+    assert json.loads(lines[0])["path"] == "/methodology"
