@@ -6,6 +6,7 @@ answers directly, and nothing here knows about requests or templates.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -58,9 +59,14 @@ def create(
     return assessment
 
 
+#: What a resume token can look like (``secrets.token_urlsafe``); anything else is not
+#: looked up at all (PostgreSQL refuses a NUL in a string with an error, not a miss).
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
 def by_token(token: str) -> Assessment | None:
     """Return the assessment with this resume token, or ``None``."""
-    if not token or len(token) > 64:
+    if not token or not TOKEN_SHAPE.fullmatch(token):
         return None
     # Notes are a consultant's and most pages never show them: load them only if asked.
     return db.session.execute(
