@@ -50,15 +50,21 @@ RENDERS = int(os.environ.get("BENCH_RENDERS", "200"))
 BATCH = int(os.environ.get("BENCH_BATCH", "20"))
 
 
-def timed(fn, repeat: int = 5) -> float:
-    """Median wall time of ``fn`` over ``repeat`` runs, after one warm-up."""
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
+def timed_side_by_side(*fns, repeat: int = 5) -> list[float]:
+    """Median wall time of each of ``fns`` over ``repeat`` rounds, after one warm-up each.
+
+    The runs alternate (a, b, a, b, ...), so a machine that gets busier or cooler during
+    the measurement weighs on every contender alike.
+    """
+    for fn in fns:
         fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeat):
+        for fn, samples in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            samples.append(time.perf_counter() - start)
+    return [statistics.median(samples) for samples in times]
 
 
 def run(cmd: list[str], **kwargs) -> float:
@@ -99,8 +105,10 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="assessor-bench-"))
     print(f"{'measure':<44} {'ours':>9} {'floor':>9}     {'ratio':>8}  {'target':<14} result")
 
-    app = timed(lambda: report.render_pdf(data))
-    bare = timed(lambda: weasyprint.HTML(string=html, base_url=report.BASE_URL).write_pdf())
+    app, bare = timed_side_by_side(
+        lambda: report.render_pdf(data),
+        lambda: weasyprint.HTML(string=html, base_url=report.BASE_URL).write_pdf(),
+    )
     row("1. render, app vs bare WeasyPrint", app, bare, "s", "<= 1.15x", app <= 1.15 * bare)
 
     html_file = work / "report.html"
