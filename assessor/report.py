@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -188,7 +189,26 @@ def write_pdf(html: str, fetcher=None) -> bytes:
     fetcher = fetcher or StaticOnlyFetcher()
     # The packaged fonts are already cut down to the Latin they need: embedding them whole
     # skips WeasyPrint's per-document subsetting, a good part of its writing time.
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(full_fonts=True)
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+    return document.write_pdf(full_fonts=True, font_config=_font_config())
+
+
+_fonts = threading.local()
+
+
+def _font_config():
+    """The font configuration of this thread, made once and kept for every report.
+
+    WeasyPrint makes a new one per document when given none, and Pango never gives back
+    all of one: a worker that renders hundreds of reports would keep growing. Its objects
+    are not meant to be shared between threads, hence one per thread.
+    """
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _fonts.config = FontConfiguration()
+    return config
 
 
 def render_pdf(data: ReportInput) -> bytes:
