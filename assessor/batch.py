@@ -2,9 +2,11 @@
 
 A batch runs in a process pool: WeasyPrint holds the GIL, so processes are what use every
 core. Workers come from a fork server that has already imported the renderer, so each one
-starts warm; each is replaced after ``MAX_TASKS_PER_WORKER`` reports, which bounds the
-memory a long batch can build up. WeasyPrint has no timeout of its own, so each render
-runs under a ``SIGALRM`` deadline and a runaway one is stopped and reported.
+starts warm. They are not recycled: the renderer no longer grows with each report (see
+``report.write_pdf``), and ``max_tasks_per_child`` makes Python 3.11-3.13's pool hang for
+good once a worker retires with work still queued (CPython gh-115634). WeasyPrint has no
+timeout of its own, so each render runs under a ``SIGALRM`` deadline and a runaway one is
+stopped and reported.
 """
 
 from __future__ import annotations
@@ -24,8 +26,6 @@ from .bank import Bank, load_bank
 from .benchmark import PeerBenchmark
 from .report import Baseline, Branding
 
-#: Replace a worker after this many reports, so that memory cannot creep up.
-MAX_TASKS_PER_WORKER = 25
 #: Seconds one report may take before it is stopped.
 DEFAULT_TIMEOUT = 60
 
@@ -143,7 +143,6 @@ def render_many(jobs: Iterable[Job], *, workers: int | None = None) -> Iterator[
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
-        max_tasks_per_child=MAX_TASKS_PER_WORKER,
         initializer=_warm_up,
     ) as pool:
         futures = {pool.submit(render, job): job for job in jobs}

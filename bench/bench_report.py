@@ -9,8 +9,7 @@
 3. `assessor report --batch` on 20 files against 20 sequential Chromium prints: target at
    least 3x faster;
 4. the resident memory of one process after 200 renders against after 20: target growth
-   <= 10%; and, for information, the peak of the batch workers, which are replaced every
-   MAX_TASKS_PER_WORKER reports anyway;
+   <= 10%; and, for information, the peak of the batch workers;
 5. the workspace's ZIP export of 20 clients' reports (cold cache) against 20 sequential
    Chromium prints: the batch target, at least 3x faster.
 
@@ -29,8 +28,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-from assessor.batch import MAX_TASKS_PER_WORKER
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "answers.yaml"
@@ -170,7 +167,7 @@ def main() -> None:
     pool_early = worker_peak_rss(EXAMPLE, min(20, RENDERS), work / "mem20")
     pool_late = worker_peak_rss(EXAMPLE, RENDERS, work / "mem")
     print(
-        f"   (batch workers, replaced every {MAX_TASKS_PER_WORKER} reports: peak "
+        f"   (batch workers: peak "
         f"{pool_late / 1024:.0f} MB over {RENDERS} renders, {pool_early / 1024:.0f} MB over 20)"
     )
 
