@@ -128,7 +128,7 @@ def jobs_for(directory: Path, output_dir: Path, **options) -> list[Job]:
 
 
 def _warm_up() -> None:
-    """Import what every render needs once, in the fork server, before workers are forked."""
+    """Import what every render needs when a worker starts, not during its first report."""
     import weasyprint  # noqa: F401
 
     from . import report  # noqa: F401
