@@ -26,6 +26,7 @@ quick look.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import resource
@@ -316,6 +317,7 @@ def zip_export_time(clients: int, instance: Path) -> float:
 
     from assessor import accounts, create_app
     from assessor.answersfile import load_answers
+    from assessor.quiz.forms import value_key
 
     instance.mkdir(parents=True)
     app = create_app(
@@ -327,6 +329,8 @@ def zip_export_time(clients: int, instance: Path) -> float:
             "WTF_CSRF_ENABLED": False,
         }
     )
+    # The seeding's hundreds of requests would drown the figures in request-log lines.
+    logging.getLogger("assessor-requests").setLevel(logging.WARNING)
     client = app.test_client()
     with app.app_context():
         upgrade()
@@ -343,8 +347,9 @@ def zip_export_time(clients: int, instance: Path) -> float:
         page = client.get(started.location).get_data(as_text=True)
         token = page.split("/a/", 1)[1][:43]
         for step, dimension in enumerate(bank.dimensions, start=1):
-            data = {q.id: str(answers.get(q.id, 0.0)) for q in dimension.questions}
-            client.post(f"/a/{token}/step/{step}", data={**data, "dimension": dimension.id})
+            data = {q.id: value_key(answers[q.id]) for q in dimension.questions if q.id in answers}
+            saved = client.post(f"/a/{token}/step/{step}", data={**data, "dimension": dimension.id})
+            assert saved.status_code == 302, f"step {step} not saved: {saved.status_code}"
     start = time.perf_counter()
     response = client.post("/workspace/export.zip")
     elapsed = time.perf_counter() - start
