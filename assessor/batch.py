@@ -2,11 +2,13 @@
 
 A batch runs in a process pool: WeasyPrint holds the GIL, so processes are what use every
 core. Workers come from a fork server that has already imported the renderer, so each one
-starts warm. They are not recycled: the renderer no longer grows with each report (see
-``report.write_pdf``), and ``max_tasks_per_child`` makes Python 3.11-3.13's pool hang for
-good once a worker retires with work still queued (CPython gh-115634). WeasyPrint has no
-timeout of its own, so each render runs under a ``SIGALRM`` deadline and a runaway one is
-stopped and reported.
+starts warm. Workers are recycled to bound their memory: a batch runs in rounds of
+``recycle_after`` reports per worker, each round in a fresh pool. (Not with
+``max_tasks_per_child``: it makes Python 3.11-3.13's pool hang for good once a worker
+retires with work still queued, CPython gh-115634.) The renderer itself no longer grows
+with each report (see ``report.write_pdf``), so recycling is a bound, not a crutch.
+WeasyPrint has no timeout of its own, so each render runs under a ``SIGALRM`` deadline and
+a runaway one is stopped and reported.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from .report import Baseline, Branding
 
 #: Seconds one report may take before it is stopped.
 DEFAULT_TIMEOUT = 60
+#: Reports a worker renders before it is replaced. A round ends with the slowest worker,
+#: leaving the others idle for part of one report: with 50, that is about 1% of a batch.
+RECYCLE_AFTER = 50
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,8 @@ class Outcome:
     ok: bool
     #: What went wrong, one line per problem (empty when ``ok``).
     errors: tuple[str, ...] = ()
+    #: The process that rendered it.
+    worker: int = 0
 
 
 class RenderTimeout(Exception):
@@ -95,13 +102,13 @@ def render(job: Job) -> Outcome:
         html = render_html(data)
         body = html.encode("utf-8") if job.html else write_pdf(html)
         _write_atomically(job.output, body)
-        return Outcome(job, True)
+        return Outcome(job, True, worker=os.getpid())
     except (AnswersFileError, BankError) as exc:
-        return Outcome(job, False, tuple(exc.errors))
+        return Outcome(job, False, tuple(exc.errors), os.getpid())
     except RenderTimeout:
-        return Outcome(job, False, (f"{job.answers}: stopped after {job.timeout} s",))
+        return Outcome(job, False, (f"{job.answers}: stopped after {job.timeout} s",), os.getpid())
     except OSError as exc:
-        return Outcome(job, False, (f"{job.output}: cannot write: {exc.strerror}",))
+        return Outcome(job, False, (f"{job.output}: cannot write: {exc.strerror}",), os.getpid())
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
@@ -134,21 +141,29 @@ def _warm_up() -> None:
     from . import report  # noqa: F401
 
 
-def render_many(jobs: Iterable[Job], *, workers: int | None = None) -> Iterator[Outcome]:
-    """Render ``jobs`` across ``workers`` processes (default: one per core), as they finish."""
+def render_many(
+    jobs: Iterable[Job], *, workers: int | None = None, recycle_after: int = RECYCLE_AFTER
+) -> Iterator[Outcome]:
+    """Render ``jobs`` across ``workers`` processes (default: one per core), as they finish.
+
+    Workers are replaced every ``workers * recycle_after`` reports (``recycle_after`` each
+    when they share the work evenly): the jobs run in rounds that size, each round in a
+    pool of fresh workers.
+    """
     jobs = list(jobs)
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["assessor.batch"])
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=_warm_up,
-    ) as pool:
-        futures = {pool.submit(render, job): job for job in jobs}
-        for future in as_completed(futures):
-            try:
-                outcome = future.result()
-            except Exception as exc:  # a worker died (killed, out of memory): report it
-                outcome = Outcome(futures[future], False, (f"{futures[future].answers}: {exc}",))
-            yield outcome
+    round_size = workers * max(1, recycle_after)
+    for start in range(0, len(jobs), round_size):
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_warm_up
+        ) as pool:
+            futures = {pool.submit(render, job): job for job in jobs[start : start + round_size]}
+            for future in as_completed(futures):
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # a worker died (killed, out of memory): report it
+                    job = futures[future]
+                    outcome = Outcome(job, False, (f"{job.answers}: {exc}",))
+                yield outcome

@@ -51,6 +51,17 @@ def test_batch_renders_every_file_in_parallel(tmp_path):
     assert "Żółkiewce 2" in text
 
 
+def test_batch_workers_are_replaced_after_their_share_of_reports(tmp_path):
+    from assessor import batch
+
+    jobs = [batch.Job(answers=EXAMPLE, output=tmp_path / f"{n}.html", html=True) for n in range(5)]
+    outcomes = list(batch.render_many(jobs, workers=1, recycle_after=2))
+    assert all(o.ok for o in outcomes) and len(outcomes) == 5
+    # One worker at a time, two reports each: rounds of 2, 2 and 1, each with a new process.
+    assert len({o.worker for o in outcomes}) == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{n}.html" for n in range(5)]
+
+
 def test_batch_reports_bad_files_and_renders_the_good_ones(tmp_path):
     source = tmp_path / "in"
     source.mkdir()
