@@ -117,6 +117,9 @@ def main() -> None:
     )
     row("1. render, app vs bare WeasyPrint", app, bare, "s", "<= 1.15x", app <= 1.15 * bare)
 
+    # Next to a copy of the package's static files, so that Chromium prints the same
+    # document: the HTML links its stylesheet and fonts relative to that folder.
+    shutil.copytree(report.static_dir(), work, dirs_exist_ok=True)
     html_file = work / "report.html"
     html_file.write_text(html, encoding="utf-8")
     have_chromium = Path(CHROMIUM).exists()
