@@ -74,6 +74,41 @@ def by_token(token: str) -> Assessment | None:
     ).scalar_one_or_none()
 
 
+@dataclass(frozen=True)
+class SavedAnswers:
+    """An assessment's id and its saved answers: all that an answer page needs of it."""
+
+    assessment_id: int
+    answers: dict[str, scoring.Answer]
+
+
+def saved_answers(bank: Bank, token: str) -> SavedAnswers | None:
+    """Return the answers saved under this resume token (as :func:`answers_of`), or ``None``.
+
+    One query on the tables, rows rather than objects: the answer pages are the ones
+    respondents load most, and loading the assessment through the ORM took two queries
+    (the row, then its answers) and most of such a page's time.
+    """
+    if not token or not TOKEN_SHAPE.fullmatch(token):
+        return None
+    assessment, answer = Assessment.__table__, Answer.__table__
+    rows = db.session.execute(
+        select(assessment.c.id, answer.c.question_id, answer.c.value)
+        .select_from(assessment.outerjoin(answer, answer.c.assessment_id == assessment.c.id))
+        .where(assessment.c.token == token)
+    ).all()
+    if not rows:
+        return None
+    return SavedAnswers(
+        assessment_id=rows[0].id,
+        answers={
+            qid: scoring.NA if value is None else value
+            for _id, qid, value in rows
+            if qid in bank.questions  # None (no answer yet) is never a question id
+        },
+    )
+
+
 def answers_of(bank: Bank, assessment: Assessment) -> dict[str, scoring.Answer]:
     """Return the saved answers that the current bank still asks, as the scorer takes them."""
     return {
@@ -83,16 +118,17 @@ def answers_of(bank: Bank, assessment: Assessment) -> dict[str, scoring.Answer]:
     }
 
 
-def save_answers(assessment: Assessment, answers: Mapping[str, scoring.Answer]) -> None:
+def save_answers(assessment_id: int, answers: Mapping[str, scoring.Answer]) -> None:
     """Save ``answers`` (already checked against the bank) in one transaction.
 
     Saving the same page twice leaves the same rows: each answer is an upsert on
-    (assessment, question), so a repeated or concurrent POST never duplicates one.
+    (assessment, question), so a repeated or concurrent POST never duplicates one. The
+    commit expires the session's objects, so an assessment loaded before shows the new
+    answers when next read.
     """
     if not answers:
         return
     now = utcnow()
-    assessment_id = assessment.id  # read before the commit below expires it
     rows = [
         {
             "assessment_id": assessment_id,
@@ -118,7 +154,6 @@ def save_answers(assessment: Assessment, answers: Mapping[str, scoring.Answer]) 
             .where(Assessment.__table__.c.id == assessment_id)
             .values(updated_at=now)
         )
-    db.session.expire(assessment)
 
 
 def result(bank: Bank, assessment: Assessment) -> scoring.Result:

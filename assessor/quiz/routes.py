@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from .. import assessments, charts, comparison
-from ..bank import Dimension
+from ..bank import Bank, Dimension
 from ..extensions import question_bank
 from ..languages import current_language
 from ..models import Assessment
@@ -19,6 +19,13 @@ def _assessment_or_404(token: str) -> Assessment:
     if assessment is None:
         abort(404)
     return assessment
+
+
+def _saved_or_404(bank: Bank, token: str) -> assessments.SavedAnswers:
+    saved = assessments.saved_answers(bank, token)
+    if saved is None:
+        abort(404)
+    return saved
 
 
 def _dimension_or_404(step: int) -> Dimension:
@@ -55,8 +62,8 @@ def welcome(token: str):
 def resume(token: str):
     """Land on the first page with an unanswered question, or on the review when none is left."""
     bank = question_bank.bank
-    assessment = _assessment_or_404(token)
-    step = assessments.first_open_step(bank, assessments.answers_of(bank, assessment))
+    saved = _saved_or_404(bank, token)
+    step = assessments.first_open_step(bank, saved.answers)
     if step is None:
         return redirect(url_for("quiz.review", token=token))
     return redirect(url_for("quiz.step", token=token, step=step))
@@ -65,15 +72,15 @@ def resume(token: str):
 @bp.route("/a/<token>/step/<int:step>", methods=["GET", "POST"])
 def step(token: str, step: int):
     bank = question_bank.bank
-    assessment = _assessment_or_404(token)
+    saved = _saved_or_404(bank, token)
     dimension = _dimension_or_404(step)
-    saved = assessments.answers_of(bank, assessment)
+    answers = saved.answers
     form_class = page_form(dimension, current_language())
-    initial = {q.id: value_key(saved[q.id]) for q in dimension.questions if q.id in saved}
+    initial = {q.id: value_key(answers[q.id]) for q in dimension.questions if q.id in answers}
     form = form_class(data={**initial, "dimension": dimension.id})
 
     if form.validate_on_submit():
-        assessments.save_answers(assessment, form.answers())
+        assessments.save_answers(saved.assessment_id, form.answers())
         nav = request.form.get("nav", "next")
         if nav == "back":
             target = url_for("quiz.step", token=token, step=step - 1) if step > 1 else None
@@ -86,7 +93,7 @@ def step(token: str, step: int):
     status = 422 if form.is_submitted() else 200
     return render_template(
         "quiz/step.html",
-        assessment=assessment,
+        token=token,
         dimension=dimension,
         form=form,
         step=step,
