@@ -9,7 +9,8 @@ from ..bank import Bank, Dimension
 from ..extensions import question_bank
 from ..languages import current_language
 from ..models import Assessment
-from .forms import StartForm, page_form, value_key
+from .forms import PageForm, StartForm, page_form, value_key
+from .pages import step_page
 
 bp = Blueprint("quiz", __name__)
 
@@ -74,11 +75,14 @@ def step(token: str, step: int):
     bank = question_bank.bank
     saved = _saved_or_404(bank, token)
     dimension = _dimension_or_404(step)
+    language = current_language()
     answers = saved.answers
-    form_class = page_form(dimension, current_language())
     initial = {q.id: value_key(answers[q.id]) for q in dimension.questions if q.id in answers}
-    form = form_class(data={**initial, "dimension": dimension.id})
+    if request.method == "GET":
+        # Showing the saved answers needs no form object: the page is all text and ids.
+        return _render_step(token, step, dimension, language, chosen=initial)
 
+    form = page_form(dimension, language)(data={**initial, "dimension": dimension.id})
     if form.validate_on_submit():
         assessments.save_answers(saved.assessment_id, form.answers())
         nav = request.form.get("nav", "next")
@@ -90,15 +94,33 @@ def step(token: str, step: int):
             target = url_for("quiz.step", token=token, step=step + 1)
         return redirect(target or url_for("quiz.welcome", token=token))
 
-    status = 422 if form.is_submitted() else 200
+    # Shown again as sent (unsent questions keep their saved answer), with the errors.
+    chosen = {qid: form[qid].data for qid in form.question_ids}
+    return _render_step(token, step, dimension, language, chosen=chosen, form=form), 422
+
+
+def _render_step(
+    token: str,
+    step: int,
+    dimension: Dimension,
+    language: str,
+    chosen: dict[str, str | None],
+    form: PageForm | None = None,
+) -> str:
+    """The step page with ``chosen`` options checked and, after a failed POST, ``form``'s errors."""
+    field_errors = {}
+    if form is not None:
+        field_errors = {qid: form[qid].errors for qid in form.question_ids if form[qid].errors}
     return render_template(
         "quiz/step.html",
         token=token,
-        dimension=dimension,
-        form=form,
+        page=step_page(dimension, language),
         step=step,
-        steps=len(bank.dimensions),
-    ), status
+        steps=len(question_bank.bank.dimensions),
+        chosen=chosen,
+        form=form,
+        field_errors=field_errors,
+    )
 
 
 @bp.get("/a/<token>/review")
