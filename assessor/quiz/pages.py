@@ -10,24 +10,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, get_template_attribute
+from markupsafe import Markup
+from wtforms.fields.choices import SelectChoice
 
 from ..bank import Dimension, localize
-from ..scoring import NA
 from .forms import question_choices
 
 
 @dataclass(frozen=True)
 class OptionView:
-    """One radio button: its element id, form value and label."""
+    """One radio button: its form value, and its markup unchecked and checked."""
 
-    id: str
     value: str
-    label: str
-
-    @property
-    def not_applicable(self) -> bool:
-        return self.value == NA
+    html: Markup
+    checked_html: Markup
 
 
 @dataclass(frozen=True)
@@ -62,16 +59,16 @@ def step_page(dimension: Dimension, language: str) -> StepPage:
 def make_step_page(dimension: Dimension, language: str) -> StepPage:
     """Build the page of ``dimension``, with the same choices as its form (:mod:`.forms`).
 
-    Element ids are the ones WTForms' radio widget gives: the field name for the question,
-    ``<field name>-<index>`` for each option.
+    Needs an app context: the options' markup comes from ``quiz/_option.html``.
     """
+    radio = get_template_attribute("quiz/_option.html", "radio")
     questions = tuple(
         QuestionView(
             id=question.id,
             text=localize(question.text, language),
             help=localize(question.help, language),
             options=tuple(
-                OptionView(id=f"{question.id}-{index}", value=choice.value, label=choice.label)
+                _option(radio, question.id, index, choice)
                 for index, choice in enumerate(question_choices(question, language))
             ),
         )
@@ -82,4 +79,14 @@ def make_step_page(dimension: Dimension, language: str) -> StepPage:
         title=localize(dimension.title, language),
         why=localize(dimension.why, language),
         questions=questions,
+    )
+
+
+def _option(radio, name: str, index: int, choice: SelectChoice) -> OptionView:
+    # The element ids WTForms' radio widget gives: ``<field name>-<index>``.
+    option_id = f"{name}-{index}"
+    return OptionView(
+        value=choice.value,
+        html=radio(name, option_id, choice.value, choice.label, False),
+        checked_html=radio(name, option_id, choice.value, choice.label, True),
     )
