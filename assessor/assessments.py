@@ -11,8 +11,9 @@ import secrets
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import lazyload
@@ -82,6 +83,19 @@ class SavedAnswers:
     answers: dict[str, scoring.Answer]
 
 
+#: Built once, like the statements below: building a statement takes longer than running
+#: it from SQLAlchemy's compiled cache.
+_SAVED_ANSWERS = (
+    select(Assessment.__table__.c.id, Answer.__table__.c.question_id, Answer.__table__.c.value)
+    .select_from(
+        Assessment.__table__.outerjoin(
+            Answer.__table__, Answer.__table__.c.assessment_id == Assessment.__table__.c.id
+        )
+    )
+    .where(Assessment.__table__.c.token == bindparam("token"))
+)
+
+
 def saved_answers(bank: Bank, token: str) -> SavedAnswers | None:
     """Return the answers saved under this resume token (as :func:`answers_of`), or ``None``.
 
@@ -91,12 +105,7 @@ def saved_answers(bank: Bank, token: str) -> SavedAnswers | None:
     """
     if not token or not TOKEN_SHAPE.fullmatch(token):
         return None
-    assessment, answer = Assessment.__table__, Answer.__table__
-    rows = db.session.execute(
-        select(assessment.c.id, answer.c.question_id, answer.c.value)
-        .select_from(assessment.outerjoin(answer, answer.c.assessment_id == assessment.c.id))
-        .where(assessment.c.token == token)
-    ).all()
+    rows = db.session.execute(_SAVED_ANSWERS, {"token": token}).all()
     if not rows:
         return None
     return SavedAnswers(
@@ -139,21 +148,29 @@ def save_answers(assessment_id: int, answers: Mapping[str, scoring.Answer]) -> N
         for qid, value in answers.items()
     ]
     with write_transaction():
-        dialect = db.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
         # On the table, not the model: one executemany, compiled once and cached, without
         # the ORM's bulk machinery.
-        statement = insert(Answer.__table__)
-        statement = statement.on_conflict_do_update(
-            index_elements=["assessment_id", "question_id"],
-            set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
-        )
-        db.session.execute(statement, rows)
-        db.session.execute(
-            update(Assessment.__table__)
-            .where(Assessment.__table__.c.id == assessment_id)
-            .values(updated_at=now)
-        )
+        db.session.execute(_upsert_answers(db.session.get_bind().dialect.name), rows)
+        db.session.execute(_TOUCH, {"touched_id": assessment_id, "touched_at": now})
+
+
+@cache
+def _upsert_answers(dialect: str):
+    """Insert answers, or replace the value of one already given (PostgreSQL or SQLite)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(Answer.__table__)
+    return statement.on_conflict_do_update(
+        index_elements=["assessment_id", "question_id"],
+        set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+    )
+
+
+#: Move the assessment's date, the key of everything cached from its answers.
+_TOUCH = (
+    update(Assessment.__table__)
+    .where(Assessment.__table__.c.id == bindparam("touched_id"))
+    .values(updated_at=bindparam("touched_at", type_=Assessment.__table__.c.updated_at.type))
+)
 
 
 def result(bank: Bank, assessment: Assessment) -> scoring.Result:
