@@ -15,7 +15,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Imported here so that `assessor report` and `assessor validate` never load Flask.
     from flask import Flask
 
-    from . import commands, errors, languages, requestlog, security, templating
+    from . import commands, errors, languages, requestlog, security, sessions, templating
     from .auth.routes import bp as auth_bp
     from .bank import BankError
     from .config import ConfigurationError, configure
@@ -60,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     templating.init_app(app)
     security.init_app(app)
+    sessions.init_app(app)
     app.register_blueprint(main_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(quiz_bp)
