@@ -29,22 +29,24 @@ def current_language() -> str:
     Worked out once per request and kept in ``g``: a page asks for it many times, and
     each question to Flask-Babel costs a few microseconds.
     """
-    if not g:  # no app context: nothing to choose from
+    try:
+        return g.language
+    except AttributeError:  # the first time in this request
+        g.language = str(get_locale() or LANGUAGES[0]).split("_")[0]
+        return g.language
+    except RuntimeError:  # no app context: nothing to choose from
         return LANGUAGES[0]
-    language = g.get("language")
-    if language is None:
-        language = g.language = str(get_locale() or LANGUAGES[0]).split("_")[0]
-    return language
 
 
 def translations() -> support.Translations | support.NullTranslations:
     """The current request's interface catalog (Flask-Babel's), looked up once per request."""
-    if not g:
+    try:
+        return g.translations
+    except AttributeError:
+        g.translations = get_translations()
+        return g.translations
+    except RuntimeError:
         return support.NullTranslations()
-    catalog = g.get("translations")
-    if catalog is None:
-        catalog = g.translations = get_translations()
-    return catalog
 
 
 def tr(text: Mapping[str, str] | None) -> str:
@@ -52,8 +54,8 @@ def tr(text: Mapping[str, str] | None) -> str:
     return localize(text, current_language())
 
 
-def language_links() -> list[tuple[str, str]]:
-    """The current page in each language, for the switcher: ``(code, url)`` pairs.
+def language_links() -> list[tuple[str, str, bool]]:
+    """The current page in each language, for the switcher: ``(code, url, is_current)``.
 
     A page reached by GET links to itself with ``?lang=``; any other (a form's POST, an
     error) links to the home page.
@@ -62,5 +64,6 @@ def language_links() -> list[tuple[str, str]]:
         page = url_for(request.endpoint, **(request.view_args or {}))
     else:
         page = url_for("main.index")
+    current = current_language()
     # The route's own arguments never include ``lang``, so the query string is all ours.
-    return [(code, f"{page}?lang={code}") for code in LANGUAGES]
+    return [(code, f"{page}?lang={code}", code == current) for code in LANGUAGES]

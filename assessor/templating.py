@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_date
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from . import i18n, languages
 
@@ -31,6 +34,19 @@ def fixed_url(endpoint: str, **values) -> str:
 
 def _gettext(message: str) -> str:
     return languages.translations().ugettext(message)
+
+
+@pass_eval_context
+def _underscore(eval_ctx: EvalContext, message: str, **variables) -> str:
+    """``_()`` in templates: Jinja's newstyle gettext, in one call where Jinja makes three.
+
+    The same result: the translation, marked safe when autoescaping (so its variables are
+    escaped), and always %-formatted, variables or not. Pages call it a dozen times each.
+    """
+    translated = languages.translations().ugettext(message)
+    if eval_ctx.autoescape:
+        translated = Markup(translated)
+    return translated % variables
 
 
 def _ngettext(singular: str, plural: str, n: int) -> str:
@@ -56,6 +72,7 @@ def init_app(app: Flask) -> None:
         npgettext=_npgettext,
         newstyle=True,
     )
+    app.jinja_env.globals["_"] = _underscore
     app.jinja_env.filters["tr"] = languages.tr
     app.jinja_env.filters["format_date"] = format_date
     app.jinja_env.globals.update(
