@@ -127,31 +127,43 @@ def answers_of(bank: Bank, assessment: Assessment) -> dict[str, scoring.Answer]:
     }
 
 
-def save_answers(assessment_id: int, answers: Mapping[str, scoring.Answer]) -> None:
-    """Save ``answers`` (already checked against the bank) in one transaction.
+def save_answers(token: str, answers: Mapping[str, scoring.Answer]) -> bool:
+    """Save ``answers`` (already checked against the bank) under this resume token.
 
+    Return ``False``, saving nothing, when no assessment has the token. One transaction
+    finds the assessment and writes, so an answer page's POST needs no read before it.
     Saving the same page twice leaves the same rows: each answer is an upsert on
     (assessment, question), so a repeated or concurrent POST never duplicates one. The
     commit expires the session's objects, so an assessment loaded before shows the new
     answers when next read.
     """
-    if not answers:
-        return
+    if not token or not TOKEN_SHAPE.fullmatch(token):
+        return False
     now = utcnow()
-    rows = [
-        {
-            "assessment_id": assessment_id,
-            "question_id": qid,
-            "value": None if value == scoring.NA else float(value),
-            "updated_at": now,
-        }
-        for qid, value in answers.items()
-    ]
     with write_transaction():
-        # On the table, not the model: one executemany, compiled once and cached, without
-        # the ORM's bulk machinery.
-        db.session.execute(_upsert_answers(db.session.get_bind().dialect.name), rows)
-        db.session.execute(_TOUCH, {"touched_id": assessment_id, "touched_at": now})
+        assessment_id = db.session.execute(_ASSESSMENT_ID, {"token": token}).scalar()
+        if assessment_id is None:
+            return False
+        if answers:
+            rows = [
+                {
+                    "assessment_id": assessment_id,
+                    "question_id": qid,
+                    "value": None if value == scoring.NA else float(value),
+                    "updated_at": now,
+                }
+                for qid, value in answers.items()
+            ]
+            # On the table, not the model: one executemany, compiled once and cached,
+            # without the ORM's bulk machinery.
+            db.session.execute(_upsert_answers(db.session.get_bind().dialect.name), rows)
+            db.session.execute(_TOUCH, {"touched_id": assessment_id, "touched_at": now})
+    return True
+
+
+_ASSESSMENT_ID = select(Assessment.__table__.c.id).where(
+    Assessment.__table__.c.token == bindparam("token")
+)
 
 
 @cache

@@ -318,3 +318,13 @@ def test_a_failed_page_keeps_the_saved_answers_of_questions_left_blank(client, b
     html = client.post(f"/a/{token}/step/1", data=data).get_data(as_text=True)
     assert f'<input id="{first.id}-4" name="{first.id}" type="radio" value="1">' in html
     assert f'checked id="{second.id}-4" name="{second.id}" type="radio" value="1"' in html
+
+
+@pytest.mark.parametrize("value", ["0.5", None])
+def test_saving_under_an_unknown_token_is_a_404_and_saves_nothing(client, app, bank, value):
+    start(client)
+    dimension = bank.dimensions[0]
+    data = page_data(dimension, value) if value else {"dimension": dimension.id}
+    response = client.post(f"/a/{'x' * 43}/step/1", data=data)
+    assert response.status_code == 404
+    assert count_answers(app) == 0

@@ -73,30 +73,41 @@ def resume(token: str):
 @bp.route("/a/<token>/step/<int:step>", methods=["GET", "POST"])
 def step(token: str, step: int):
     bank = question_bank.bank
-    saved = _saved_or_404(bank, token)
     dimension = _dimension_or_404(step)
     language = current_language()
-    answers = saved.answers
-    initial = {q.id: value_key(answers[q.id]) for q in dimension.questions if q.id in answers}
+    if request.method == "POST":
+        form = page_form(dimension, language)(data={"dimension": dimension.id})
+        if form.validate_on_submit():
+            # The write transaction finds the assessment itself: no read transaction first.
+            if not assessments.save_answers(token, form.answers()):
+                abort(404)
+            return redirect(_after_saving(token, step, len(bank.dimensions)))
+
+    saved = _saved_or_404(bank, token)
+    initial = {
+        q.id: value_key(saved.answers[q.id]) for q in dimension.questions if q.id in saved.answers
+    }
     if request.method == "GET":
         # Showing the saved answers needs no form object: the page is all text and ids.
         return _render_step(token, step, dimension, language, chosen=initial)
-
-    form = page_form(dimension, language)(data={**initial, "dimension": dimension.id})
-    if form.validate_on_submit():
-        assessments.save_answers(saved.assessment_id, form.answers())
-        nav = request.form.get("nav", "next")
-        if nav == "back":
-            target = url_for("quiz.step", token=token, step=step - 1) if step > 1 else None
-        elif nav == "review" or step == len(bank.dimensions):
-            target = url_for("quiz.review", token=token)
-        else:
-            target = url_for("quiz.step", token=token, step=step + 1)
-        return redirect(target or url_for("quiz.welcome", token=token))
-
-    # Shown again as sent (unsent questions keep their saved answer), with the errors.
-    chosen = {qid: form[qid].data for qid in form.question_ids}
+    # Shown again as sent, with the errors; a question left blank keeps its saved answer.
+    chosen = {
+        qid: initial.get(qid) if form[qid].data is None else form[qid].data
+        for qid in form.question_ids
+    }
     return _render_step(token, step, dimension, language, chosen=chosen, form=form), 422
+
+
+def _after_saving(token: str, step: int, steps: int) -> str:
+    """Where the page's button leads: the page before or after, or the review."""
+    nav = request.form.get("nav", "next")
+    if nav == "back":
+        if step > 1:
+            return url_for("quiz.step", token=token, step=step - 1)
+        return url_for("quiz.welcome", token=token)
+    if nav == "review" or step == steps:
+        return url_for("quiz.review", token=token)
+    return url_for("quiz.step", token=token, step=step + 1)
 
 
 def _render_step(
