@@ -119,18 +119,21 @@ def _render_step(
     form: PageForm | None = None,
 ) -> str:
     """The step page with ``chosen`` options checked and, after a failed POST, ``form``'s errors."""
-    field_errors = {}
-    if form is not None:
-        field_errors = {qid: form[qid].errors for qid in form.question_ids if form[qid].errors}
+    page = step_page(dimension, language)
+    # Each question with the value to check and its errors, looked up here rather than by
+    # the template: a call from Jinja costs several times a call from Python.
+    questions = [
+        (question, chosen.get(question.id), form[question.id].errors if form is not None else ())
+        for question in page.questions
+    ]
     return render_template(
         "quiz/step.html",
         token=token,
-        page=step_page(dimension, language),
+        page=page,
+        questions=questions,
         step=step,
         steps=len(question_bank.bank.dimensions),
-        chosen=chosen,
         form=form,
-        field_errors=field_errors,
     )
 
 
