@@ -9,6 +9,8 @@ every page are built once per app.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_date
 from jinja2 import pass_eval_context
@@ -43,10 +45,20 @@ def _underscore(eval_ctx: EvalContext, message: str, **variables) -> str:
     The same result: the translation, marked safe when autoescaping (so its variables are
     escaped), and always %-formatted, variables or not. Pages call it a dozen times each.
     """
-    translated = languages.translations().ugettext(message)
+    catalog = languages.translations()
+    if eval_ctx.autoescape and not variables:
+        return _safe_translation(catalog, message)
+    translated = catalog.ugettext(message)
     if eval_ctx.autoescape:
         translated = Markup(translated)
     return translated % variables
+
+
+@lru_cache(maxsize=2048)
+def _safe_translation(catalog, message: str) -> Markup:
+    # Most strings have no variables: each is worked out once per catalog. Templates pass
+    # literals only (message extraction needs them), so the cache stays small.
+    return Markup(catalog.ugettext(message)) % {}
 
 
 def _ngettext(singular: str, plural: str, n: int) -> str:
