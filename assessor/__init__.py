@@ -14,9 +14,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Create the web app: configuration, extensions, blueprints, in that order."""
     # Imported here so that `assessor report` and `assessor validate` never load Flask.
     from flask import Flask
-    from flask_babel import format_date
 
-    from . import commands, errors, i18n, languages, requestlog, security
+    from . import commands, errors, languages, requestlog, security, sessions, templating
     from .auth.routes import bp as auth_bp
     from .bank import BankError
     from .config import ConfigurationError, configure
@@ -59,15 +58,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     commands.init_app(app)
     requestlog.init_app(app)
 
-    app.jinja_env.filters["tr"] = languages.tr
-    app.jinja_env.filters["format_date"] = format_date
-    app.jinja_env.globals.update(
-        LANGUAGES=i18n.LANGUAGES,
-        LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
-        current_language=languages.current_language,
-        language_url=languages.language_url,
-    )
+    templating.init_app(app)
     security.init_app(app)
+    sessions.init_app(app)
     app.register_blueprint(main_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(quiz_bp)

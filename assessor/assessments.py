@@ -11,8 +11,9 @@ import secrets
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import lazyload
@@ -74,6 +75,49 @@ def by_token(token: str) -> Assessment | None:
     ).scalar_one_or_none()
 
 
+@dataclass(frozen=True)
+class SavedAnswers:
+    """An assessment's id and its saved answers: all that an answer page needs of it."""
+
+    assessment_id: int
+    answers: dict[str, scoring.Answer]
+
+
+#: Built once, like the statements below: building a statement takes longer than running
+#: it from SQLAlchemy's compiled cache.
+_SAVED_ANSWERS = (
+    select(Assessment.__table__.c.id, Answer.__table__.c.question_id, Answer.__table__.c.value)
+    .select_from(
+        Assessment.__table__.outerjoin(
+            Answer.__table__, Answer.__table__.c.assessment_id == Assessment.__table__.c.id
+        )
+    )
+    .where(Assessment.__table__.c.token == bindparam("token"))
+)
+
+
+def saved_answers(bank: Bank, token: str) -> SavedAnswers | None:
+    """Return the answers saved under this resume token (as :func:`answers_of`), or ``None``.
+
+    One query on the tables, rows rather than objects: the answer pages are the ones
+    respondents load most, and loading the assessment through the ORM took two queries
+    (the row, then its answers) and most of such a page's time.
+    """
+    if not token or not TOKEN_SHAPE.fullmatch(token):
+        return None
+    rows = db.session.execute(_SAVED_ANSWERS, {"token": token}).all()
+    if not rows:
+        return None
+    return SavedAnswers(
+        assessment_id=rows[0].id,
+        answers={
+            qid: scoring.NA if value is None else value
+            for _id, qid, value in rows
+            if qid in bank.questions  # None (no answer yet) is never a question id
+        },
+    )
+
+
 def answers_of(bank: Bank, assessment: Assessment) -> dict[str, scoring.Answer]:
     """Return the saved answers that the current bank still asks, as the scorer takes them."""
     return {
@@ -83,42 +127,62 @@ def answers_of(bank: Bank, assessment: Assessment) -> dict[str, scoring.Answer]:
     }
 
 
-def save_answers(assessment: Assessment, answers: Mapping[str, scoring.Answer]) -> None:
-    """Save ``answers`` (already checked against the bank) in one transaction.
+def save_answers(token: str, answers: Mapping[str, scoring.Answer]) -> bool:
+    """Save ``answers`` (already checked against the bank) under this resume token.
 
+    Return ``False``, saving nothing, when no assessment has the token. One transaction
+    finds the assessment and writes, so an answer page's POST needs no read before it.
     Saving the same page twice leaves the same rows: each answer is an upsert on
-    (assessment, question), so a repeated or concurrent POST never duplicates one.
+    (assessment, question), so a repeated or concurrent POST never duplicates one. The
+    commit expires the session's objects, so an assessment loaded before shows the new
+    answers when next read.
     """
-    if not answers:
-        return
+    if not token or not TOKEN_SHAPE.fullmatch(token):
+        return False
     now = utcnow()
-    assessment_id = assessment.id  # read before the commit below expires it
-    rows = [
-        {
-            "assessment_id": assessment_id,
-            "question_id": qid,
-            "value": None if value == scoring.NA else float(value),
-            "updated_at": now,
-        }
-        for qid, value in answers.items()
-    ]
     with write_transaction():
-        dialect = db.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        # On the table, not the model: one executemany, compiled once and cached, without
-        # the ORM's bulk machinery.
-        statement = insert(Answer.__table__)
-        statement = statement.on_conflict_do_update(
-            index_elements=["assessment_id", "question_id"],
-            set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
-        )
-        db.session.execute(statement, rows)
-        db.session.execute(
-            update(Assessment.__table__)
-            .where(Assessment.__table__.c.id == assessment_id)
-            .values(updated_at=now)
-        )
-    db.session.expire(assessment)
+        assessment_id = db.session.execute(_ASSESSMENT_ID, {"token": token}).scalar()
+        if assessment_id is None:
+            return False
+        if answers:
+            rows = [
+                {
+                    "assessment_id": assessment_id,
+                    "question_id": qid,
+                    "value": None if value == scoring.NA else float(value),
+                    "updated_at": now,
+                }
+                for qid, value in answers.items()
+            ]
+            # On the table, not the model: one executemany, compiled once and cached,
+            # without the ORM's bulk machinery.
+            db.session.execute(_upsert_answers(db.session.get_bind().dialect.name), rows)
+            db.session.execute(_TOUCH, {"touched_id": assessment_id, "touched_at": now})
+    return True
+
+
+_ASSESSMENT_ID = select(Assessment.__table__.c.id).where(
+    Assessment.__table__.c.token == bindparam("token")
+)
+
+
+@cache
+def _upsert_answers(dialect: str):
+    """Insert answers, or replace the value of one already given (PostgreSQL or SQLite)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(Answer.__table__)
+    return statement.on_conflict_do_update(
+        index_elements=["assessment_id", "question_id"],
+        set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+    )
+
+
+#: Move the assessment's date, the key of everything cached from its answers.
+_TOUCH = (
+    update(Assessment.__table__)
+    .where(Assessment.__table__.c.id == bindparam("touched_id"))
+    .values(updated_at=bindparam("touched_at", type_=Assessment.__table__.c.updated_at.type))
+)
 
 
 def result(bank: Bank, assessment: Assessment) -> scoring.Result:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_babel import Babel, lazy_gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -51,3 +51,21 @@ question_bank = QuestionBank()
 #: Counts failed sign-ins per address and per account; the storage is
 #: ``RATELIMIT_STORAGE_URI`` (memory by default, so one count per worker process).
 limiter = Limiter(key_func=get_remote_address)
+
+
+#: Settings that put limits on every page; with any of them, every request is checked.
+_SITE_WIDE_LIMITS = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")
+
+
+@limiter.request_filter
+def _outside_sign_in() -> bool:
+    """Skip the limiter's per-request look for limits outside the sign-in pages.
+
+    Flask-Limiter looks for limits on every request, before and after it; the only ones
+    are on the auth blueprint's views (``tests/test_security_auth.py`` checks that no other
+    view has one), and the answer pages, the most requested, paid for the look each time.
+    """
+    config = current_app.config
+    if any(config.get(name) for name in _SITE_WIDE_LIMITS):
+        return False
+    return request.blueprint != "auth"

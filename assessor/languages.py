@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import request, session, url_for
-from flask_babel import get_locale
+from babel import support
+from flask import g, request, session, url_for
+from flask_babel import get_locale, get_translations
 
 from .bank import localize
 from .i18n import LANGUAGES
@@ -23,8 +24,29 @@ def select_locale() -> str:
 
 
 def current_language() -> str:
-    """The language of the current request, as a bank language code."""
-    return str(get_locale() or LANGUAGES[0]).split("_")[0]
+    """The language of the current request, as a bank language code.
+
+    Worked out once per request and kept in ``g``: a page asks for it many times, and
+    each question to Flask-Babel costs a few microseconds.
+    """
+    try:
+        return g.language
+    except AttributeError:  # the first time in this request
+        g.language = str(get_locale() or LANGUAGES[0]).split("_")[0]
+        return g.language
+    except RuntimeError:  # no app context: nothing to choose from
+        return LANGUAGES[0]
+
+
+def translations() -> support.Translations | support.NullTranslations:
+    """The current request's interface catalog (Flask-Babel's), looked up once per request."""
+    try:
+        return g.translations
+    except AttributeError:
+        g.translations = get_translations()
+        return g.translations
+    except RuntimeError:
+        return support.NullTranslations()
 
 
 def tr(text: Mapping[str, str] | None) -> str:
@@ -32,8 +54,16 @@ def tr(text: Mapping[str, str] | None) -> str:
     return localize(text, current_language())
 
 
-def language_url(language: str) -> str:
-    """The current page in another language (the switcher's links)."""
+def language_links() -> list[tuple[str, str, bool]]:
+    """The current page in each language, for the switcher: ``(code, url, is_current)``.
+
+    A page reached by GET links to itself with ``?lang=``; any other (a form's POST, an
+    error) links to the home page.
+    """
     if request.endpoint and request.url_rule and "GET" in (request.url_rule.methods or ()):
-        return url_for(request.endpoint, **(request.view_args or {}), lang=language)
-    return url_for("main.index", lang=language)
+        page = url_for(request.endpoint, **(request.view_args or {}))
+    else:
+        page = url_for("main.index")
+    current = current_language()
+    # The route's own arguments never include ``lang``, so the query string is all ours.
+    return [(code, f"{page}?lang={code}", code == current) for code in LANGUAGES]

@@ -72,8 +72,8 @@ def init_app(app: Flask) -> None:
         started = g.get("request_started")
         duration = (time.perf_counter() - started) * 1000 if started else None
         response.headers["X-Request-ID"] = rid
-        logger.info(
-            json.dumps(
+        if logger.isEnabledFor(logging.INFO):
+            line = json.dumps(
                 {
                     "event": "request",
                     "method": request.method,
@@ -84,5 +84,7 @@ def init_app(app: Flask) -> None:
                 },
                 ensure_ascii=True,
             )
-        )
+            # What logger.info() does, less its walk up the stack for the caller's file and
+            # line: always this hook, and the line's format never shows them.
+            logger.handle(logger.makeRecord(LOGGER_NAME, logging.INFO, __file__, 0, line, (), None))
         return response

@@ -44,6 +44,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+#: Sent with every response unless the view set its own.
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    # Resume links carry a secret token in the path: never send it on as a Referer.
+    ("Referrer-Policy", "same-origin"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
 #: One year, the value HSTS preload lists ask for.
 HSTS = "max-age=31536000; includeSubDomains"
 #: Blueprints whose every page shows someone's private data.
@@ -108,22 +117,29 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response):
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        # Resume links carry a secret token in the path: never send it on as a Referer.
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        defaults = list(SECURITY_HEADERS)
         if not app.debug:
-            headers.setdefault("Strict-Transport-Security", HSTS)
+            defaults.append(("Strict-Transport-Security", HSTS))
         if _is_private(request):
             # A resume link's pages and a consultant's pages are for one person: a shared
             # cache (proxy, CDN) must not keep them. The PDF download sets its own
             # ``private, no-cache`` so the browser can revalidate it by ETag.
-            headers.setdefault("Cache-Control", "no-store")
+            defaults.append(("Cache-Control", "no-store"))
+        _add_missing(response.headers, defaults)
         _refresh_session()
         return response
+
+
+def _add_missing(headers, defaults: list[tuple[str, str]]) -> None:
+    """Add each header a view has not set itself (``setdefault``, with one look at them all).
+
+    Werkzeug's ``setdefault`` scans the headers and raises an exception for each one
+    missing: several per response, on every response.
+    """
+    present = {name.lower() for name, _value in headers.items()}
+    for name, value in defaults:
+        if name.lower() not in present:
+            headers.add(name, value)
 
 
 def _is_private(req) -> bool:

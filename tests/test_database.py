@@ -39,15 +39,18 @@ def test_write_transactions_begin_immediate(app):
     with app.app_context():
         from sqlalchemy import event
 
-        @event.listens_for(db.engine, "before_cursor_execute")
-        def record(conn, cursor, statement, *args):
-            statements.append(statement)
+        # What SQLite itself is sent: BEGIN goes straight to the driver, past SQLAlchemy.
+        @event.listens_for(db.engine, "connect")
+        def record(dbapi_connection, _record):
+            dbapi_connection.set_trace_callback(statements.append)
 
+        db.engine.dispose()
         with write_transaction():
             db.session.execute(text("SELECT 1"))
         db.session.execute(text("SELECT 2"))
         db.session.commit()
-        event.remove(db.engine, "before_cursor_execute", record)
+        event.remove(db.engine, "connect", record)
+        db.engine.dispose()
     assert statements[statements.index("SELECT 1") - 1] == "BEGIN IMMEDIATE"
     assert statements[statements.index("SELECT 2") - 1] == "BEGIN"
 
@@ -88,3 +91,22 @@ def test_server_databases_ping_pooled_connections_and_time_out():
     assert options["pool_pre_ping"] is True
     assert options["connect_args"] == {"connect_timeout": 10}
     assert engine_options("sqlite:////tmp/x.db") == {}
+
+
+@sqlite_only
+def test_a_writer_that_cannot_get_the_lock_fails_with_sqlalchemys_error(app, database_url):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    path = database_url.removeprefix("sqlite:///")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with app.app_context():
+            db.session.execute(text("PRAGMA busy_timeout=50"))
+            db.session.commit()
+            with pytest.raises(OperationalError, match="locked"), write_transaction():
+                pass
+    finally:
+        holder.close()

@@ -9,7 +9,7 @@ from sqlalchemy import event
 from assessor import assessments, clients
 from assessor.extensions import db
 
-from .web import sign_in
+from .web import page_data, sign_in, start
 
 DATA_STATEMENTS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
 
@@ -50,7 +50,7 @@ def add_clients(app, consultant_id: int, count: int, start: int = 0, **fields) -
             )
             for value in (0.25, 0.75):
                 assessment = clients.start_assessment(bank, client)
-                assessments.save_answers(assessment, dict.fromkeys(bank.questions, value))
+                assessments.save_answers(assessment.token, dict.fromkeys(bank.questions, value))
             tokens.append(assessment.token)
     return tokens
 
@@ -84,3 +84,22 @@ def test_results_queries_do_not_grow_with_the_peer_group(app, client, consultant
         client.get(path)
     # Cold, the peers' answers take one more query, whatever the number of peers.
     assert len(cold_again) == len(cold) == warm + 1
+
+
+def test_step_page_reads_its_assessment_and_answers_in_one_query(app, client):
+    bank = app.extensions["assessor.bank"]
+    token = start(client)
+    dimension = bank.dimensions[2]
+    assert client.post(f"/a/{token}/step/3", data=page_data(dimension, "1")).status_code == 302
+    assert queries(app, client, f"/a/{token}/step/3") == 1
+
+
+def test_saving_a_page_is_one_lookup_and_two_writes(app, client):
+    bank = app.extensions["assessor.bank"]
+    token = start(client)
+    path, data = f"/a/{token}/step/3", page_data(bank.dimensions[2], "0.5")
+    client.post(path, data=data)
+    with counting(app) as statements:
+        assert client.post(path, data=data).status_code == 302
+    # In one write transaction: the assessment's id; the answers (one upsert); its date.
+    assert [s.split(None, 1)[0].upper() for s in statements] == ["SELECT", "INSERT", "UPDATE"]

@@ -292,3 +292,39 @@ def test_missing_csrf_token_is_refused(app, bank):
     response = client.post("/start", data={"bank_name": "Bank"})
     assert response.status_code == 400
     assert "Nothing was saved" in response.get_data(as_text=True)
+
+
+def test_a_page_sent_with_another_dimension_comes_back_ready_to_send_again(client, app, bank):
+    token = start(client)
+    dimension = bank.dimensions[0]
+    data = {**page_data(dimension, "0.5"), "dimension": bank.dimensions[1].id}
+    response = client.post(f"/a/{token}/step/1", data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert f'name="dimension" type="hidden" value="{dimension.id}"' in html
+    # What was sent is shown again, checked, so that sending it once more saves it.
+    first = dimension.questions[0]
+    assert f'checked id="{first.id}-2" name="{first.id}" type="radio" value="0.5"' in html
+    assert client.post(f"/a/{token}/step/1", data=page_data(dimension, "0.5")).status_code == 302
+    assert count_answers(app) == len(dimension.questions)
+
+
+def test_a_failed_page_keeps_the_saved_answers_of_questions_left_blank(client, bank):
+    token = start(client)
+    dimension = bank.dimensions[0]
+    first, second = dimension.questions[:2]
+    client.post(f"/a/{token}/step/1", data=page_data(dimension, "1"))
+    data = {"dimension": dimension.id, first.id: "0.3"}  # a bad value; the rest left blank
+    html = client.post(f"/a/{token}/step/1", data=data).get_data(as_text=True)
+    assert f'<input id="{first.id}-4" name="{first.id}" type="radio" value="1">' in html
+    assert f'checked id="{second.id}-4" name="{second.id}" type="radio" value="1"' in html
+
+
+@pytest.mark.parametrize("value", ["0.5", None])
+def test_saving_under_an_unknown_token_is_a_404_and_saves_nothing(client, app, bank, value):
+    start(client)
+    dimension = bank.dimensions[0]
+    data = page_data(dimension, value) if value else {"dimension": dimension.id}
+    response = client.post(f"/a/{'x' * 43}/step/1", data=data)
+    assert response.status_code == 404
+    assert count_answers(app) == 0

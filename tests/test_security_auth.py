@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from limits import parse_many
 
 from assessor import accounts, create_app
-from assessor.extensions import limiter
+from assessor.extensions import db, limiter
 
 from .web import PASSWORD, sign_in
 
@@ -205,3 +205,33 @@ def test_guessing_the_current_password_is_limited_too(client, app, consultants, 
     sign_in(other, "b@firm.example")
     right["current"] = PASSWORD
     assert other.post("/account/password", data=right).status_code == 302
+
+
+def test_only_the_auth_pages_have_rate_limits(app):
+    """The limiter skips every other page (extensions._outside_sign_in): a limit on one
+    would never be checked."""
+    limited = {
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if getattr(view, "__wrapper-limiter-instance", None) is not None
+    }
+    assert limited == {"auth.login", "auth.change_password"}
+
+
+def test_a_site_wide_limit_is_checked_on_every_page(database_url):
+    from flask_migrate import upgrade
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "RATELIMIT_DEFAULT": "2 per minute",
+        }
+    )
+    with app.app_context():
+        upgrade()
+    client = app.test_client()
+    assert [client.get("/methodology").status_code for _ in range(3)] == [200, 200, 429]
+    with app.app_context():
+        db.engine.dispose()

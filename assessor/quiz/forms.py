@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..bank import Dimension, localize
+from ..bank import Dimension, Question, localize
 from ..i18n import BANK_SIZES, BANK_TYPES, country_choices
 from ..languages import current_language
 from ..scoring import NA, Answer
@@ -169,11 +169,7 @@ def make_page_form(dimension: Dimension, language: str) -> type[PageForm]:
     """
     fields = {}
     for question in dimension.questions:
-        choices = [
-            SelectChoice(value_key(o.value), localize(o.text, language)) for o in question.options
-        ]
-        if question.allow_na:
-            choices.append(SelectChoice(NA, _("Not applicable to our bank")))
+        choices = question_choices(question, language)
         fields[question.id] = RadioField(
             localize(question.text, language),
             choices=choices,
@@ -182,6 +178,16 @@ def make_page_form(dimension: Dimension, language: str) -> type[PageForm]:
         )
     attrs = {"dimension_id": dimension.id, "question_ids": tuple(fields), **fields}
     return type(f"{dimension.id.title()}PageForm", (PageForm,), attrs)
+
+
+def question_choices(question: Question, language: str) -> list[SelectChoice]:
+    """The options of ``question`` in ``language``, then "not applicable" where allowed."""
+    choices = [
+        SelectChoice(value_key(o.value), localize(o.text, language)) for o in question.options
+    ]
+    if question.allow_na:
+        choices.append(SelectChoice(NA, _("Not applicable to our bank")))
+    return choices
 
 
 def _one_of(choices):

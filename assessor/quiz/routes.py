@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from .. import assessments, charts, comparison
-from ..bank import Dimension
+from ..bank import Bank, Dimension
 from ..extensions import question_bank
 from ..languages import current_language
 from ..models import Assessment
-from .forms import StartForm, page_form, value_key
+from .forms import PageForm, StartForm, page_form, value_key
+from .pages import step_page
 
 bp = Blueprint("quiz", __name__)
 
@@ -19,6 +20,13 @@ def _assessment_or_404(token: str) -> Assessment:
     if assessment is None:
         abort(404)
     return assessment
+
+
+def _saved_or_404(bank: Bank, token: str) -> assessments.SavedAnswers:
+    saved = assessments.saved_answers(bank, token)
+    if saved is None:
+        abort(404)
+    return saved
 
 
 def _dimension_or_404(step: int) -> Dimension:
@@ -55,8 +63,8 @@ def welcome(token: str):
 def resume(token: str):
     """Land on the first page with an unanswered question, or on the review when none is left."""
     bank = question_bank.bank
-    assessment = _assessment_or_404(token)
-    step = assessments.first_open_step(bank, assessments.answers_of(bank, assessment))
+    saved = _saved_or_404(bank, token)
+    step = assessments.first_open_step(bank, saved.answers)
     if step is None:
         return redirect(url_for("quiz.review", token=token))
     return redirect(url_for("quiz.step", token=token, step=step))
@@ -65,33 +73,68 @@ def resume(token: str):
 @bp.route("/a/<token>/step/<int:step>", methods=["GET", "POST"])
 def step(token: str, step: int):
     bank = question_bank.bank
-    assessment = _assessment_or_404(token)
     dimension = _dimension_or_404(step)
-    saved = assessments.answers_of(bank, assessment)
-    form_class = page_form(dimension, current_language())
-    initial = {q.id: value_key(saved[q.id]) for q in dimension.questions if q.id in saved}
-    form = form_class(data={**initial, "dimension": dimension.id})
+    language = current_language()
+    if request.method == "POST":
+        form = page_form(dimension, language)(data={"dimension": dimension.id})
+        if form.validate_on_submit():
+            # The write transaction finds the assessment itself: no read transaction first.
+            if not assessments.save_answers(token, form.answers()):
+                abort(404)
+            return redirect(_after_saving(token, step, len(bank.dimensions)))
 
-    if form.validate_on_submit():
-        assessments.save_answers(assessment, form.answers())
-        nav = request.form.get("nav", "next")
-        if nav == "back":
-            target = url_for("quiz.step", token=token, step=step - 1) if step > 1 else None
-        elif nav == "review" or step == len(bank.dimensions):
-            target = url_for("quiz.review", token=token)
-        else:
-            target = url_for("quiz.step", token=token, step=step + 1)
-        return redirect(target or url_for("quiz.welcome", token=token))
+    saved = _saved_or_404(bank, token)
+    initial = {
+        q.id: value_key(saved.answers[q.id]) for q in dimension.questions if q.id in saved.answers
+    }
+    if request.method == "GET":
+        # Showing the saved answers needs no form object: the page is all text and ids.
+        return _render_step(token, step, dimension, language, chosen=initial)
+    # Shown again as sent, with the errors; a question left blank keeps its saved answer.
+    chosen = {
+        qid: initial.get(qid) if form[qid].data is None else form[qid].data
+        for qid in form.question_ids
+    }
+    return _render_step(token, step, dimension, language, chosen=chosen, form=form), 422
 
-    status = 422 if form.is_submitted() else 200
+
+def _after_saving(token: str, step: int, steps: int) -> str:
+    """Where the page's button leads: the page before or after, or the review."""
+    nav = request.form.get("nav", "next")
+    if nav == "back":
+        if step > 1:
+            return url_for("quiz.step", token=token, step=step - 1)
+        return url_for("quiz.welcome", token=token)
+    if nav == "review" or step == steps:
+        return url_for("quiz.review", token=token)
+    return url_for("quiz.step", token=token, step=step + 1)
+
+
+def _render_step(
+    token: str,
+    step: int,
+    dimension: Dimension,
+    language: str,
+    chosen: dict[str, str | None],
+    form: PageForm | None = None,
+) -> str:
+    """The step page with ``chosen`` options checked and, after a failed POST, ``form``'s errors."""
+    page = step_page(dimension, language)
+    # Each question with the value to check and its errors, looked up here rather than by
+    # the template: a call from Jinja costs several times a call from Python.
+    questions = [
+        (question, chosen.get(question.id), form[question.id].errors if form is not None else ())
+        for question in page.questions
+    ]
     return render_template(
         "quiz/step.html",
-        assessment=assessment,
-        dimension=dimension,
-        form=form,
+        token=token,
+        page=page,
+        questions=questions,
         step=step,
-        steps=len(bank.dimensions),
-    ), status
+        steps=len(question_bank.bank.dimensions),
+        form=form,
+    )
 
 
 @bp.get("/a/<token>/review")

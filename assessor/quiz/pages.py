@@ -1,0 +1,92 @@
+"""What a step page shows that is the same for every respondent, worked out once per worker.
+
+A page's title, questions, options and their element ids depend only on the dimension
+and the language. Looking them up through the form's fields and translating them on
+every request was most of the page's rendering time; the step template now reads these
+plain values and adds only what is the respondent's: the checked options and any errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, get_template_attribute
+from markupsafe import Markup
+from wtforms.fields.choices import SelectChoice
+
+from ..bank import Dimension, localize
+from .forms import question_choices
+
+
+@dataclass(frozen=True)
+class OptionView:
+    """One radio button: its form value, and its markup unchecked and checked."""
+
+    value: str
+    html: Markup
+    checked_html: Markup
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """One question: its field name (the question id), texts and options."""
+
+    id: str
+    text: str
+    help: str
+    options: tuple[OptionView, ...]
+
+
+@dataclass(frozen=True)
+class StepPage:
+    """One dimension's page in one language."""
+
+    dimension_id: str
+    title: str
+    why: str
+    questions: tuple[QuestionView, ...]
+
+
+def step_page(dimension: Dimension, language: str) -> StepPage:
+    """The page of ``dimension`` in ``language``, built once per app (and bank)."""
+    made = current_app.extensions.setdefault("assessor.step_pages", {})
+    key = (dimension.id, language)
+    if key not in made:
+        made[key] = make_step_page(dimension, language)
+    return made[key]
+
+
+def make_step_page(dimension: Dimension, language: str) -> StepPage:
+    """Build the page of ``dimension``, with the same choices as its form (:mod:`.forms`).
+
+    Needs an app context: the options' markup comes from ``quiz/_option.html``.
+    """
+    radio = get_template_attribute("quiz/_option.html", "radio")
+    questions = tuple(
+        QuestionView(
+            id=question.id,
+            text=localize(question.text, language),
+            help=localize(question.help, language),
+            options=tuple(
+                _option(radio, question.id, index, choice)
+                for index, choice in enumerate(question_choices(question, language))
+            ),
+        )
+        for question in dimension.questions
+    )
+    return StepPage(
+        dimension_id=dimension.id,
+        title=localize(dimension.title, language),
+        why=localize(dimension.why, language),
+        questions=questions,
+    )
+
+
+def _option(radio, name: str, index: int, choice: SelectChoice) -> OptionView:
+    # The element ids WTForms' radio widget gives: ``<field name>-<index>``.
+    option_id = f"{name}-{index}"
+    return OptionView(
+        value=choice.value,
+        html=radio(name, option_id, choice.value, choice.label, False),
+        checked_html=radio(name, option_id, choice.value, choice.label, True),
+    )
