@@ -95,7 +95,8 @@ def write_transaction() -> Iterator[None]:
     Ends any read transaction first, so that on SQLite the new one takes the write lock
     before it reads anything it is about to change.
     """
-    db.session.commit()
+    if db.session().in_transaction():
+        db.session.commit()
     db.session.connection(execution_options=WRITE)
     try:
         yield

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from babel import support
+from babel import Locale, support
 from flask import g, request, session, url_for
 from flask_babel import get_locale, get_translations
 
 from .bank import localize
 from .i18n import LANGUAGES
 
+#: Flask-Babel parses the selector's answer into a Locale on every request, unless it is one.
+_LOCALES = {code: Locale.parse(code) for code in LANGUAGES}
 
-def select_locale() -> str:
+
+def select_locale() -> Locale:
     """Pick the language: ``?lang=``, then the session, then the browser's preference."""
     chosen = request.args.get("lang")
     if chosen in LANGUAGES:
         session["lang"] = chosen
-        return chosen
+        return _LOCALES[chosen]
     if session.get("lang") in LANGUAGES:
-        return session["lang"]
-    return request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0]
+        return _LOCALES[session["lang"]]
+    return _LOCALES[request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0]]
 
 
 def current_language() -> str:

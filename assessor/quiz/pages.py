@@ -17,6 +17,9 @@ from wtforms.fields.choices import SelectChoice
 from ..bank import Dimension, localize
 from .forms import question_choices
 
+#: Between two options, so that the page's source reads as before: one option a line.
+_OPTION_SEPARATOR = Markup("\n      ")
+
 
 @dataclass(frozen=True)
 class OptionView:
@@ -35,6 +38,13 @@ class QuestionView:
     text: str
     help: str
     options: tuple[OptionView, ...]
+
+    def options_html(self, checked: str | None) -> Markup:
+        """The options' markup, with the one whose value is ``checked`` checked (if any)."""
+        return _OPTION_SEPARATOR.join(
+            option.checked_html if option.value == checked else option.html
+            for option in self.options
+        )
 
 
 @dataclass(frozen=True)

@@ -120,10 +120,14 @@ def _render_step(
 ) -> str:
     """The step page with ``chosen`` options checked and, after a failed POST, ``form``'s errors."""
     page = step_page(dimension, language)
-    # Each question with the value to check and its errors, looked up here rather than by
-    # the template: a call from Jinja costs several times a call from Python.
+    # Each question with its options' markup and its errors, worked out here rather than
+    # in the template: a loop or a call in Jinja costs several times one in Python.
     questions = [
-        (question, chosen.get(question.id), form[question.id].errors if form is not None else ())
+        (
+            question,
+            question.options_html(chosen.get(question.id)),
+            form[question.id].errors if form is not None else (),
+        )
         for question in page.questions
     ]
     return render_template(
