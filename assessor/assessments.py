@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -65,9 +65,13 @@ def create(
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
+def _token_shaped(token: str) -> bool:
+    return bool(token) and TOKEN_SHAPE.fullmatch(token) is not None
+
+
 def by_token(token: str) -> Assessment | None:
     """Return the assessment with this resume token, or ``None``."""
-    if not token or not TOKEN_SHAPE.fullmatch(token):
+    if not _token_shaped(token):
         return None
     # Notes are a consultant's and most pages never show them: load them only if asked.
     return db.session.execute(
@@ -103,27 +107,30 @@ def saved_answers(bank: Bank, token: str) -> SavedAnswers | None:
     respondents load most, and loading the assessment through the ORM took two queries
     (the row, then its answers) and most of such a page's time.
     """
-    if not token or not TOKEN_SHAPE.fullmatch(token):
+    if not _token_shaped(token):
         return None
     rows = db.session.execute(_SAVED_ANSWERS, {"token": token}).all()
     if not rows:
         return None
-    return SavedAnswers(
-        assessment_id=rows[0].id,
-        answers={
-            qid: scoring.NA if value is None else value
-            for _id, qid, value in rows
-            if qid in bank.questions  # None (no answer yet) is never a question id
-        },
-    )
+    # An assessment with no answer yet comes back as one row whose question id is None,
+    # never a question of the bank.
+    answers = _as_scored(bank, ((qid, value) for _id, qid, value in rows))
+    return SavedAnswers(assessment_id=rows[0].id, answers=answers)
 
 
 def answers_of(bank: Bank, assessment: Assessment) -> dict[str, scoring.Answer]:
     """Return the saved answers that the current bank still asks, as the scorer takes them."""
+    return _as_scored(bank, ((a.question_id, a.value) for a in assessment.answers))
+
+
+def _as_scored(
+    bank: Bank, stored: Iterable[tuple[str | None, float | None]]
+) -> dict[str, scoring.Answer]:
+    # A stored value of None is "not applicable"; questions the bank no longer asks go.
     return {
-        a.question_id: scoring.NA if a.value is None else a.value
-        for a in assessment.answers
-        if a.question_id in bank.questions
+        qid: scoring.NA if value is None else value
+        for qid, value in stored
+        if qid in bank.questions
     }
 
 
@@ -137,7 +144,7 @@ def save_answers(token: str, answers: Mapping[str, scoring.Answer]) -> bool:
     commit expires the session's objects, so an assessment loaded before shows the new
     answers when next read.
     """
-    if not token or not TOKEN_SHAPE.fullmatch(token):
+    if not _token_shaped(token):
         return False
     now = utcnow()
     with write_transaction():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
 from flask import Flask, current_app, request
 from flask_babel import Babel, lazy_gettext
 from flask_limiter import Limiter
@@ -27,6 +30,23 @@ class Base(DeclarativeBase):
             "pk": "pk_%(table_name)s",
         }
     )
+
+
+T = TypeVar("T")
+
+
+def per_app(name: str, key: Hashable, make: Callable[[], T]) -> T:
+    """``make()``, worked out once per app for each ``key`` and kept in ``app.extensions``.
+
+    For what depends only on the app (its bank, its URL map) and ``key``: a value made
+    on one request serves every later one in the same worker.
+    """
+    made = current_app.extensions.setdefault(name, {})
+    try:
+        return made[key]
+    except KeyError:
+        value = made[key] = make()
+        return value
 
 
 class QuestionBank:

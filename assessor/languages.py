@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 from babel import Locale, support
 from flask import g, request, session, url_for
@@ -10,6 +11,8 @@ from flask_babel import get_locale, get_translations
 
 from .bank import localize
 from .i18n import LANGUAGES
+
+T = TypeVar("T")
 
 #: Flask-Babel parses the selector's answer into a Locale on every request, unless it is one.
 _LOCALES = {code: Locale.parse(code) for code in LANGUAGES}
@@ -26,30 +29,34 @@ def select_locale() -> Locale:
     return _LOCALES[request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0]]
 
 
+def _per_request(name: str, make: Callable[[], T], outside: Callable[[], T]) -> T:
+    """``make()`` once per request, kept in ``g``; ``outside()`` with no app context."""
+    try:
+        return getattr(g, name)
+    except AttributeError:  # the first time in this request
+        value = make()
+        setattr(g, name, value)
+        return value
+    except RuntimeError:  # no app context: nothing to choose from
+        return outside()
+
+
 def current_language() -> str:
     """The language of the current request, as a bank language code.
 
-    Worked out once per request and kept in ``g``: a page asks for it many times, and
-    each question to Flask-Babel costs a few microseconds.
+    Worked out once per request: a page asks for it many times, and each question to
+    Flask-Babel costs a few microseconds.
     """
-    try:
-        return g.language
-    except AttributeError:  # the first time in this request
-        g.language = str(get_locale() or LANGUAGES[0]).split("_")[0]
-        return g.language
-    except RuntimeError:  # no app context: nothing to choose from
-        return LANGUAGES[0]
+    return _per_request(
+        "language",
+        lambda: str(get_locale() or LANGUAGES[0]).split("_")[0],
+        lambda: LANGUAGES[0],
+    )
 
 
 def translations() -> support.Translations | support.NullTranslations:
     """The current request's interface catalog (Flask-Babel's), looked up once per request."""
-    try:
-        return g.translations
-    except AttributeError:
-        g.translations = get_translations()
-        return g.translations
-    except RuntimeError:
-        return support.NullTranslations()
+    return _per_request("translations", get_translations, support.NullTranslations)
 
 
 def tr(text: Mapping[str, str] | None) -> str:

@@ -16,7 +16,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -82,13 +82,15 @@ class ReportInput:
     def __post_init__(self) -> None:
         object.__setattr__(self, "result", scoring.score(self.bank, self.answers))
 
-    @property
+    # Cached: the template reads both in the table of contents and again in their chapter.
+    @cached_property
     def target_views(self) -> tuple[comparison.TargetView, ...] | None:
+        """The consultant's targets against the scores, if there are targets."""
         if self.targets is None:
             return None
         return comparison.targets_view(self.bank, self.result, self.targets, self.notes)
 
-    @property
+    @cached_property
     def progress(self) -> comparison.Comparison | None:
         """This assessment against the baseline, if there is one."""
         if self.baseline is None:

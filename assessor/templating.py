@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, request, url_for
 from flask_babel import format_date
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from . import i18n, languages
+from .extensions import per_app
 
 
 def fixed_url(endpoint: str, **values) -> str:
@@ -26,12 +27,8 @@ def fixed_url(endpoint: str, **values) -> str:
     For static files and argument-free pages only: nothing of the request but the
     prefix the app is served under may go into the URL.
     """
-    cache = current_app.extensions.setdefault("assessor.fixed_urls", {})
     key = (request.script_root, endpoint, *sorted(values.items()))
-    url = cache.get(key)
-    if url is None:
-        url = cache[key] = url_for(endpoint, **values)
-    return url
+    return per_app("assessor.fixed_urls", key, lambda: url_for(endpoint, **values))
 
 
 def _gettext(message: str) -> str:

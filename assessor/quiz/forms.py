@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from babel import support
-from flask import current_app, request
+from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -15,6 +15,7 @@ from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..bank import Dimension, Question, localize
+from ..extensions import per_app
 from ..i18n import BANK_SIZES, BANK_TYPES, country_choices
 from ..languages import current_language
 from ..scoring import NA, Answer
@@ -152,11 +153,11 @@ class PageForm(QuizForm):
 
 def page_form(dimension: Dimension, language: str) -> type[PageForm]:
     """The form class of one dimension's page in ``language``, built once per app."""
-    made = current_app.extensions.setdefault("assessor.page_forms", {})
-    key = (dimension.id, language)
-    if key not in made:
-        made[key] = make_page_form(dimension, language)
-    return made[key]
+    return per_app(
+        "assessor.page_forms",
+        (dimension.id, language),
+        lambda: make_page_form(dimension, language),
+    )
 
 
 def make_page_form(dimension: Dimension, language: str) -> type[PageForm]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, get_template_attribute
+from flask import get_template_attribute
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from ..bank import Dimension, localize
+from ..extensions import per_app
 from .forms import question_choices
 
 #: Between two options, so that the page's source reads as before: one option a line.
@@ -59,11 +60,11 @@ class StepPage:
 
 def step_page(dimension: Dimension, language: str) -> StepPage:
     """The page of ``dimension`` in ``language``, built once per app (and bank)."""
-    made = current_app.extensions.setdefault("assessor.step_pages", {})
-    key = (dimension.id, language)
-    if key not in made:
-        made[key] = make_step_page(dimension, language)
-    return made[key]
+    return per_app(
+        "assessor.step_pages",
+        (dimension.id, language),
+        lambda: make_step_page(dimension, language),
+    )
 
 
 def make_step_page(dimension: Dimension, language: str) -> StepPage:
