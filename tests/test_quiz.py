@@ -8,8 +8,9 @@ from markupsafe import escape
 from assessor import assessments, scoring
 from assessor.extensions import db
 from assessor.models import Assessment
+from assessor.quiz import routes as quiz_routes
 
-from .web import count_answers, page_data, saved_answers, start
+from .web import CSRF_FIELD, count_answers, page_data, saved_answers, start
 
 
 @pytest.fixture
@@ -328,3 +329,39 @@ def test_saving_under_an_unknown_token_is_a_404_and_saves_nothing(client, app, b
     response = client.post(f"/a/{'x' * 43}/step/1", data=data)
     assert response.status_code == 404
     assert count_answers(app) == 0
+
+
+@pytest.mark.parametrize("csrf", [True, False])
+@pytest.mark.parametrize("language", ["en", "fr", "nl", "it", "pl"])
+def test_a_step_page_from_its_skeleton_is_the_page_a_full_render_gives(
+    app, bank, monkeypatch, language, csrf
+):
+    client = app.test_client()
+    token = start(client)
+    app.config["WTF_CSRF_ENABLED"] = csrf
+    na = next(q for q in bank.questions.values() if q.allow_na)
+    step_of_na = next(i for i, d in enumerate(bank.dimensions, 1) if na in d.questions)
+    dimension = bank.dimensions[step_of_na - 1]
+    data = {**page_data(dimension, "0.25"), na.id: "na"}
+    if csrf:
+        html = client.get(f"/a/{token}/step/{step_of_na}").get_data(as_text=True)
+        data["csrf_token"] = CSRF_FIELD.search(html).group(1)
+    assert client.post(f"/a/{token}/step/{step_of_na}", data=data).status_code == 302
+    steps = {1, step_of_na, len(bank.dimensions)}
+
+    def pages():
+        return {
+            step: client.get(f"/a/{token}/step/{step}?lang={language}").get_data(as_text=True)
+            for step in steps
+        }
+
+    served = pages()
+    monkeypatch.setattr(quiz_routes, "_fill_step", quiz_routes._render_step)
+    rendered = pages()
+    for step in steps:
+        assert served[step] == rendered[step], step
+    page = served[step_of_na]
+    assert f'checked id="{na.id}-5" name="{na.id}" type="radio" value="na"' in page
+    assert f'action="/a/{token}/step/{step_of_na}"' in page
+    assert f'href="/a/{token}/step/{step_of_na}?lang=pl"' in page
+    assert ("csrf_token" in page) == csrf

@@ -3,11 +3,10 @@ token. The routes come from ``app.url_map``, so a new one is covered without bei
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from .attacks import build_world, log_in_session, make_app, routes
+from .web import CSRF_FIELD
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 CSRF_MESSAGE = "This form has expired or was not sent from this site."
@@ -38,7 +37,7 @@ def urls(world) -> list[tuple[str, str]]:
 
 def csrf_token(client) -> str:
     html = client.get("/start").get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    return CSRF_FIELD.search(html).group(1)
 
 
 def test_the_state_changing_routes_are_all_found(world):

@@ -8,6 +8,9 @@ from urllib.parse import urlparse
 from assessor.extensions import db
 from assessor.models import Answer, Assessment
 
+#: The CSRF token in a page's form.
+CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
 
 def start(client, bank_name: str = "Banca Prova", **fields) -> str:
     """Create an assessment through the start form and return its token."""

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import get_template_attribute
+from flask import get_template_attribute, request, url_for
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from ..bank import Dimension, localize
 from ..extensions import per_app
+from ..skeletons import Skeleton, hole, render_skeleton
 from .forms import question_choices
 
 #: Between two options, so that the page's source reads as before: one option a line.
@@ -100,4 +101,38 @@ def _option(radio, name: str, index: int, choice: SelectChoice) -> OptionView:
         value=choice.value,
         html=radio(name, option_id, choice.value, choice.label, False),
         checked_html=radio(name, option_id, choice.value, choice.label, True),
+    )
+
+
+def step_skeleton(dimension: Dimension, step: int, steps: int, language: str) -> Skeleton:
+    """The step page as an anonymous respondent sees it, rendered once per app with holes.
+
+    The holes: ``token`` (the resume token, in the page's links), ``csrf`` (the CSRF
+    token, when CSRF is on) and ``options0``, ``options1``, ... (each question's options,
+    as :meth:`QuestionView.options_html` gives them).
+    """
+    key = (dimension.id, language, request.script_root)
+    return per_app(
+        "assessor.step_skeletons", key, lambda: _make_skeleton(dimension, step, steps, language)
+    )
+
+
+def _make_skeleton(dimension: Dimension, step: int, steps: int, language: str) -> Skeleton:
+    page = step_page(dimension, language)
+    token = hole("token")
+    questions = [
+        (question, Markup(hole(f"options{index}")), ())
+        for index, question in enumerate(page.questions)
+    ]
+    return render_skeleton(
+        "quiz/step.html",
+        url_for("quiz.step", token=token, step=step, lang=language),
+        holes=["token", *(f"options{index}" for index in range(len(questions)))],
+        token=token,
+        page=page,
+        questions=questions,
+        step=step,
+        steps=steps,
+        form=None,
+        csrf_token=lambda: hole("csrf"),
     )

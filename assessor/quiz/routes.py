@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from .. import assessments, charts, comparison
 from ..bank import Bank, Dimension
@@ -10,7 +21,7 @@ from ..extensions import question_bank
 from ..languages import current_language
 from ..models import Assessment
 from .forms import PageForm, StartForm, page_form, value_key
-from .pages import step_page
+from .pages import step_page, step_skeleton
 
 bp = Blueprint("quiz", __name__)
 
@@ -88,8 +99,10 @@ def step(token: str, step: int):
         q.id: value_key(saved.answers[q.id]) for q in dimension.questions if q.id in saved.answers
     }
     if request.method == "GET":
-        # Showing the saved answers needs no form object: the page is all text and ids.
-        return _render_step(token, step, dimension, language, chosen=initial)
+        if current_user.is_authenticated or "_flashes" in session:
+            # A consultant's header and flashed messages are not in the skeleton.
+            return _render_step(token, step, dimension, language, chosen=initial)
+        return _fill_step(token, step, dimension, language, chosen=initial)
     # Shown again as sent, with the errors; a question left blank keeps its saved answer.
     chosen = {
         qid: initial.get(qid) if form[qid].data is None else form[qid].data
@@ -108,6 +121,20 @@ def _after_saving(token: str, step: int, steps: int) -> str:
     if nav == "review" or step == steps:
         return url_for("quiz.review", token=token)
     return url_for("quiz.step", token=token, step=step + 1)
+
+
+def _fill_step(
+    token: str, step: int, dimension: Dimension, language: str, chosen: dict[str, str | None]
+) -> str:
+    """The step page for an anonymous respondent, from its skeleton: what ``_render_step``
+    renders, without rendering (see :mod:`assessor.skeletons`)."""
+    skeleton = step_skeleton(dimension, step, len(question_bank.bank.dimensions), language)
+    values = {"token": token}
+    if current_app.config["WTF_CSRF_ENABLED"]:
+        values["csrf"] = generate_csrf()
+    for index, question in enumerate(step_page(dimension, language).questions):
+        values[f"options{index}"] = question.options_html(chosen.get(question.id))
+    return skeleton.fill(values)
 
 
 def _render_step(
