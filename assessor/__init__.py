@@ -20,7 +20,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .bank import BankError
     from .config import ConfigurationError, configure
     from .database import check_reachable, configure_engine
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate, question_bank
+    from .extensions import (
+        babel,
+        csrf,
+        db,
+        limit_sign_in_pages_only,
+        limiter,
+        login_manager,
+        migrate,
+        question_bank,
+    )
     from .health.routes import bp as health_bp
     from .main.routes import bp as main_bp
     from .quiz.routes import bp as quiz_bp
@@ -55,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    limit_sign_in_pages_only(app)
     commands.init_app(app)
     requestlog.init_app(app)
 

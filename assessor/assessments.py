@@ -20,7 +20,7 @@ from sqlalchemy.orm import lazyload
 
 from . import benchmark, report, scoring
 from .bank import Bank
-from .database import write_transaction
+from .database import driver_cursor, write_transaction
 from .extensions import db
 from .models import Answer, Assessment, utcnow
 
@@ -103,21 +103,21 @@ _SAVED_ANSWERS = (
 def saved_answers(bank: Bank, token: str) -> SavedAnswers | None:
     """Return the answers saved under this resume token (as :func:`answers_of`), or ``None``.
 
-    One query on the tables, rows rather than objects, on a connection of its own rather
-    than the ORM session: the answer pages are the ones respondents load most, and the
-    ORM (two queries, the row then its answers) and then the session's own bookkeeping
-    took most of such a page's time. It reads committed answers only, like the session.
+    One query on the tables, rows rather than objects, straight to the driver
+    (:func:`~assessor.database.driver_cursor`): the answer pages are the ones respondents
+    load most, and through the ORM (two queries, the row then its answers) and then
+    through SQLAlchemy's execution, the query took most of such a page's time.
     """
     if not _token_shaped(token):
         return None
-    with db.engine.connect() as connection:
-        rows = connection.execute(_SAVED_ANSWERS, {"token": token}).all()
+    with driver_cursor() as cursor:
+        rows = cursor.execute(_SAVED_ANSWERS, {"token": token}).fetchall()
     if not rows:
         return None
     # An assessment with no answer yet comes back as one row whose question id is None,
     # never a question of the bank.
     answers = _as_scored(bank, ((qid, value) for _id, qid, value in rows))
-    return SavedAnswers(assessment_id=rows[0].id, answers=answers)
+    return SavedAnswers(assessment_id=rows[0][0], answers=answers)
 
 
 def answers_of(bank: Bank, assessment: Assessment) -> dict[str, scoring.Answer]:
@@ -143,16 +143,17 @@ def save_answers(token: str, answers: Mapping[str, scoring.Answer]) -> bool:
     finds the assessment and writes, so an answer page's POST needs no read before it.
     Saving the same page twice leaves the same rows: each answer is an upsert on
     (assessment, question), so a repeated or concurrent POST never duplicates one. The
-    commit expires the session's objects, so an assessment loaded before shows the new
-    answers when next read.
+    statements go straight to the driver, as in :func:`saved_answers`; the session's
+    objects are expired, so an assessment loaded before shows the new answers.
     """
     if not _token_shaped(token):
         return False
     now = utcnow()
-    with write_transaction():
-        assessment_id = db.session.execute(_ASSESSMENT_ID, {"token": token}).scalar()
-        if assessment_id is None:
+    with driver_cursor(write=True) as cursor:
+        found = cursor.execute(_ASSESSMENT_ID, {"token": token}).fetchone()
+        if found is None:
             return False
+        (assessment_id,) = found
         if answers:
             rows = [
                 {
@@ -163,10 +164,8 @@ def save_answers(token: str, answers: Mapping[str, scoring.Answer]) -> bool:
                 }
                 for qid, value in answers.items()
             ]
-            # On the table, not the model: one executemany, compiled once and cached,
-            # without the ORM's bulk machinery.
-            db.session.execute(_upsert_answers(db.session.get_bind().dialect.name), rows)
-            db.session.execute(_TOUCH, {"touched_id": assessment_id, "touched_at": now})
+            cursor.executemany(_upsert_answers(cursor.dialect.name), rows)
+            cursor.execute(_TOUCH, {"touched_id": assessment_id, "touched_at": now})
     return True
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app
 from flask_babel import Babel, lazy_gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -75,17 +75,27 @@ limiter = Limiter(key_func=get_remote_address)
 
 #: Settings that put limits on every page; with any of them, every request is checked.
 _SITE_WIDE_LIMITS = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")
+#: The only blueprint whose views have limits (``tests/test_security_auth.py`` checks it).
+LIMITED_BLUEPRINT = "auth"
 
 
-@limiter.request_filter
-def _outside_sign_in() -> bool:
-    """Skip the limiter's per-request look for limits outside the sign-in pages.
+def limit_sign_in_pages_only(app: Flask) -> None:
+    """Run Flask-Limiter's request hooks for the sign-in pages only; call after its ``init_app``.
 
-    Flask-Limiter looks for limits on every request, before and after it; the only ones
-    are on the auth blueprint's views (``tests/test_security_auth.py`` checks that no other
-    view has one), and the answer pages, the most requested, paid for the look each time.
+    Flask-Limiter looks for limits before and after every request and tidies up after it,
+    and the answer pages, the most requested, paid for that each time. The only limits are
+    on the auth blueprint's views, so its three hooks become that blueprint's. With a
+    site-wide limit configured, they stay on every request.
     """
-    config = current_app.config
-    if any(config.get(name) for name in _SITE_WIDE_LIMITS):
-        return False
-    return request.blueprint != "auth"
+    if any(app.config.get(name) for name in _SITE_WIDE_LIMITS):
+        return
+    for hooks in (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs):
+        limiters = [hook for hook in hooks.get(None, []) if _is_limiters(hook)]
+        for hook in limiters:
+            hooks[None].remove(hook)
+            hooks.setdefault(LIMITED_BLUEPRINT, []).append(hook)
+
+
+def _is_limiters(hook) -> bool:
+    # Bound methods of the limiter, or functools.partial objects over it.
+    return getattr(hook, "__self__", None) is limiter or limiter in getattr(hook, "args", ())

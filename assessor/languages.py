@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from babel import Locale, support
 from flask import g, request, session, url_for
-from flask_babel import get_locale, get_translations
+from flask_babel import get_translations
 
 from .bank import localize
 from .i18n import LANGUAGES
@@ -18,15 +18,21 @@ T = TypeVar("T")
 _LOCALES = {code: Locale.parse(code) for code in LANGUAGES}
 
 
-def select_locale() -> Locale:
-    """Pick the language: ``?lang=``, then the session, then the browser's preference."""
+def _choose_language() -> str:
+    """Pick the language: ``?lang=`` (kept in the session), then the session, then the
+    browser's preference, then English."""
     chosen = request.args.get("lang")
     if chosen in LANGUAGES:
         session["lang"] = chosen
-        return _LOCALES[chosen]
+        return chosen
     if session.get("lang") in LANGUAGES:
-        return _LOCALES[session["lang"]]
-    return _LOCALES[request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0]]
+        return session["lang"]
+    return request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0]
+
+
+def select_locale() -> Locale:
+    """Flask-Babel's locale selector: the locale of :func:`current_language`."""
+    return _LOCALES[current_language()]
 
 
 def _per_request(name: str, make: Callable[[], T], outside: Callable[[], T]) -> T:
@@ -44,14 +50,11 @@ def _per_request(name: str, make: Callable[[], T], outside: Callable[[], T]) -> 
 def current_language() -> str:
     """The language of the current request, as a bank language code.
 
-    Worked out once per request: a page asks for it many times, and each question to
-    Flask-Babel costs a few microseconds.
+    Worked out once per request, and the source of Flask-Babel's locale rather than the
+    other way round: a page asks for it many times, and going through Flask-Babel cost
+    several microseconds each time.
     """
-    return _per_request(
-        "language",
-        lambda: str(get_locale() or LANGUAGES[0]).split("_")[0],
-        lambda: LANGUAGES[0],
-    )
+    return _per_request("language", _choose_language, lambda: LANGUAGES[0])
 
 
 def translations() -> support.Translations | support.NullTranslations:

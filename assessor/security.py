@@ -151,14 +151,16 @@ def _is_private(req) -> bool:
 
 
 def _refresh_session() -> None:
-    """Re-sign a live session on each page, so it expires after a lifetime of inactivity.
+    """Re-sign a live session as it is used, so it expires after a lifetime of inactivity.
 
     Flask refuses a session cookie signed longer than ``PERMANENT_SESSION_LIFETIME`` ago,
     but re-signs a browser-session cookie only when its content changes: a respondent
     answering for a whole day would lose the CSRF token mid-way. Marking the session
     modified keeps the cookie a browser-session one (it dies with the browser) while the
-    server-side limit becomes an idle timeout. Static files are left alone, and a visitor
-    without a session gets no cookie.
+    server-side limit becomes an idle timeout. That happens once the signature is a few
+    minutes old (``sessions.RESIGN_AFTER``), not on every page: the timeout is the same
+    give or take those minutes. Static files are left alone, and a visitor without a
+    session gets no cookie.
     """
-    if request.endpoint != "static" and session:
+    if request.endpoint != "static" and session and session.needs_signing_again():
         session.modified = True

@@ -1,32 +1,165 @@
-"""Flask's signed-cookie sessions, with the signer made once per key instead of per request.
+"""Flask's signed-cookie sessions and Flask-WTF's CSRF tokens, signed at less cost.
 
-Flask builds a new ``URLSafeTimedSerializer`` (and its signer) to read the session cookie
-and again to write it: on every request, for the same keys. The cookie, its signature
-and its rules are Flask's own; only the serializer is kept, per set of keys, so a
-changed ``SECRET_KEY`` or ``SECRET_KEY_FALLBACKS`` still takes effect at once.
+Every page reads the session cookie, most pages write it back, and every form carries a
+CSRF token: three signatures per request. itsdangerous, which signs both, builds a new
+signer each time, derives its key again (one HMAC) before each signature (another HMAC,
+through Python's ``hmac`` object rather than OpenSSL's one-shot call), and tries zlib on
+every payload, which never pays for a payload this small. Here:
+
+- one serializer per set of keys (a changed ``SECRET_KEY`` or ``SECRET_KEY_FALLBACKS``
+  takes effect at once), whose signer keeps its derived keys and signs in one call;
+- payloads are not compressed (compressed cookies from before still load);
+- a session is signed again when it changed or when its signature is older than
+  :data:`RESIGN_AFTER`, not on every page: that is what keeps it alive while in use
+  (``security.py``), and a signature a few minutes old does that as well.
+
+The cookie, the token, their formats, salts, keys and algorithms are Flask's and
+Flask-WTF's: either side reads what the other signs (``tests/test_sessions.py``).
 """
 
 from __future__ import annotations
 
-from flask import Flask
-from flask.sessions import SecureCookieSessionInterface
-from itsdangerous import URLSafeTimedSerializer
+import hashlib
+import hmac
+import os
+from datetime import timedelta
+from functools import lru_cache
+
+from flask import Flask, current_app, g, session
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from itsdangerous import BadSignature, Serializer, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode, want_bytes
+from itsdangerous.signer import HMACAlgorithm, Signer
+from itsdangerous.timed import TimestampSigner
+
+#: A session signed longer ago than this is signed again on the next page, changed or not.
+RESIGN_AFTER = timedelta(minutes=5)
+#: Flask-WTF's salt for CSRF tokens, and its session key and ``g`` name for the token.
+CSRF_SALT = "wtf-csrf-token"
 
 
-class CachedSignerSessionInterface(SecureCookieSessionInterface):
-    """:class:`SecureCookieSessionInterface` with one serializer per set of keys."""
+@lru_cache(maxsize=64)
+def _derived_key(secret_key: bytes, salt: bytes, derivation: str, digest_method) -> bytes:
+    signer = Signer(secret_key, salt, key_derivation=derivation, digest_method=digest_method)
+    return signer.derive_key()
+
+
+class _OneCallHMAC(HMACAlgorithm):
+    """HMAC through OpenSSL's one-shot ``hmac.digest``: the same bytes as ``hmac.new``."""
+
+    def __init__(self, digest_method) -> None:
+        super().__init__(digest_method)
+        self._name = digest_method().name
+
+    def get_signature(self, key: bytes, value: bytes) -> bytes:
+        return hmac.digest(key, value, self._name)
+
+
+class _Signer(TimestampSigner):
+    """:class:`TimestampSigner` with its keys derived once and its HMAC in one call."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if type(self.algorithm) is HMACAlgorithm:
+            self.algorithm = _OneCallHMAC(self.digest_method)
+
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        key = self.secret_keys[-1] if secret_key is None else want_bytes(secret_key)
+        return _derived_key(key, self.salt, self.key_derivation, self.digest_method)
+
+
+class _Serializer(URLSafeTimedSerializer):
+    """:class:`URLSafeTimedSerializer` with :class:`_Signer`, writing uncompressed payloads."""
+
+    default_signer = _Signer
+
+    def dump_payload(self, obj) -> bytes:
+        # The plain JSON, base64-encoded: what the URL-safe mixin writes when zlib does not
+        # make it shorter, which it never does for a cookie this size.
+        return base64_encode(Serializer.dump_payload(self, obj))
+
+
+class Session(SecureCookieSession):
+    """Flask's cookie session, knowing how old its cookie's signature was when it came in."""
+
+    #: In seconds; ``None`` for a session without a (valid) cookie.
+    signature_age: int | None = None
+
+    def needs_signing_again(self) -> bool:
+        """Whether the cookie is older than :data:`RESIGN_AFTER` (or was never signed)."""
+        return self.signature_age is None or self.signature_age > RESIGN_AFTER.total_seconds()
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with :class:`_Serializer` kept per set of keys."""
+
+    session_class = Session
 
     def __init__(self) -> None:
-        self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
+        self._serializers: dict[tuple, URLSafeTimedSerializer] = {}
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
-        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if not app.secret_key:
+            return None
+        # Flask's own construction, with this module's serializer class.
+        keys = (*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key)
         try:
             return self._serializers[keys]
         except KeyError:
-            serializer = self._serializers[keys] = super().get_signing_serializer(app)
+            serializer = self._serializers[keys] = _Serializer(
+                list(keys),  # itsdangerous signs with the last key
+                salt=self.salt,
+                serializer=self.serializer,
+                signer_kwargs={
+                    "key_derivation": self.key_derivation,
+                    "digest_method": self.digest_method,
+                },
+            )
             return serializer
+
+    def open_session(self, app: Flask, request) -> Session | None:
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        cookie = request.cookies.get(self.get_cookie_name(app))
+        if not cookie:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        try:
+            data, signed_at = serializer.loads(cookie, max_age=max_age, return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        opened = self.session_class(data)
+        # On the signer's clock, the one that decides when the cookie expires.
+        now = serializer.make_signer().get_timestamp()
+        opened.signature_age = now - int(signed_at.timestamp())
+        return opened
+
+
+@lru_cache(maxsize=8)
+def _csrf_serializer(secret_key: str | bytes) -> _Serializer:
+    return _Serializer(secret_key, salt=CSRF_SALT)
+
+
+def csrf_token() -> str:
+    """Flask-WTF's ``generate_csrf()``: the same token, made and kept the same way.
+
+    A random raw token in the session, signed with a timestamp, once per request; Flask-WTF
+    validates it as its own, and its forms' ``hidden_tag()`` reuse it (both keep it in ``g``
+    under the field name).
+    """
+    config = current_app.config
+    field = config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+    if field not in g:
+        if field not in session:
+            session[field] = hashlib.sha1(os.urandom(64)).hexdigest()
+        secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+        setattr(g, field, _csrf_serializer(secret).dumps(session[field]))
+    return g.get(field)
 
 
 def init_app(app: Flask) -> None:
-    app.session_interface = CachedSignerSessionInterface()
+    """Use :class:`SessionInterface`, and :func:`csrf_token` in templates; call it after
+    Flask-WTF's ``init_app``, whose ``csrf_token`` global it replaces."""
+    app.session_interface = SessionInterface()
+    app.jinja_env.globals["csrf_token"] = csrf_token

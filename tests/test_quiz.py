@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from itsdangerous import TimestampSigner
 from markupsafe import escape
 
 from assessor import assessments, scoring
+from assessor.database import DriverCursor
 from assessor.extensions import db
 from assessor.models import Assessment
 from assessor.quiz import routes as quiz_routes
@@ -214,21 +216,21 @@ def test_changing_an_answer_replaces_it(client, app, bank):
 
 def test_a_failure_mid_save_keeps_nothing_of_the_page(client, app, bank, monkeypatch):
     token = start(client)
-    real_execute = db.session.execute
+    real_execute = DriverCursor.execute
     calls = []
 
-    def fail_on_second_statement(statement, *args, **kwargs):
+    def fail_after_the_answers(self, statement, values):
         calls.append(statement)
         if len(calls) == 2:  # the answers are written; the server dies before the commit
             raise RuntimeError("worker killed")
-        return real_execute(statement, *args, **kwargs)
+        return real_execute(self, statement, values)
 
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    with app.app_context():
-        monkeypatch.setattr(db.session, "execute", fail_on_second_statement)
-        response = client.post(f"/a/{token}/step/1", data=page_data(bank.dimensions[0]))
-        monkeypatch.undo()
+    monkeypatch.setattr(DriverCursor, "execute", fail_after_the_answers)
+    response = client.post(f"/a/{token}/step/1", data=page_data(bank.dimensions[0]))
+    monkeypatch.undo()
     assert response.status_code == 500
+    assert len(calls) == 2
     assert count_answers(app) == 0
 
 
@@ -336,6 +338,9 @@ def test_saving_under_an_unknown_token_is_a_404_and_saves_nothing(client, app, b
 def test_a_step_page_from_its_skeleton_is_the_page_a_full_render_gives(
     app, bank, monkeypatch, language, csrf
 ):
+    # One clock for both renders: the CSRF token's signature carries the second it was made.
+    now = TimestampSigner("k").get_timestamp()
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: now)
     client = app.test_client()
     token = start(client)
     app.config["WTF_CSRF_ENABLED"] = csrf

@@ -208,8 +208,8 @@ def test_guessing_the_current_password_is_limited_too(client, app, consultants, 
 
 
 def test_only_the_auth_pages_have_rate_limits(app):
-    """The limiter skips every other page (extensions._outside_sign_in): a limit on one
-    would never be checked."""
+    """The limiter's hooks run for the auth blueprint only (extensions.limit_sign_in_pages_only):
+    a limit on any other page would never be checked."""
     limited = {
         endpoint
         for endpoint, view in app.view_functions.items()
@@ -235,3 +235,11 @@ def test_a_site_wide_limit_is_checked_on_every_page(database_url):
     assert [client.get("/methodology").status_code for _ in range(3)] == [200, 200, 429]
     with app.app_context():
         db.engine.dispose()
+
+
+def test_other_pages_do_not_run_the_limiter(app):
+    from assessor.extensions import LIMITED_BLUEPRINT, _is_limiters
+
+    for hooks in (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs):
+        assert not any(_is_limiters(hook) for hook in hooks.get(None, []))
+        assert any(_is_limiters(hook) for hook in hooks[LIMITED_BLUEPRINT])

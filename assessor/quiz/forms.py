@@ -112,6 +112,11 @@ def value_key(answer: Answer) -> str:
 class PageForm(QuizForm):
     """Base of the per-dimension forms made by :func:`make_page_form`."""
 
+    class Meta:
+        # CSRFProtect has checked the token of every POST before any view runs; a field
+        # of its own would sign a new token for every page sent, only to throw it away.
+        csrf = False
+
     #: The dimension the page was rendered for; a mismatch means a stale or tampered page.
     dimension = HiddenField()
     dimension_id: str = ""

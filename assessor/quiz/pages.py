@@ -20,7 +20,7 @@ from ..skeletons import Skeleton, hole, render_skeleton
 from .forms import question_choices
 
 #: Between two options, so that the page's source reads as before: one option a line.
-_OPTION_SEPARATOR = Markup("\n      ")
+_OPTION_SEPARATOR = "\n      "
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,12 @@ class QuestionView:
 
     def options_html(self, checked: str | None) -> Markup:
         """The options' markup, with the one whose value is ``checked`` checked (if any)."""
-        return _OPTION_SEPARATOR.join(
-            option.checked_html if option.value == checked else option.html
-            for option in self.options
+        # A plain join of markup is markup: Markup.join would escape each piece again.
+        return Markup(
+            _OPTION_SEPARATOR.join(
+                option.checked_html if option.value == checked else option.html
+                for option in self.options
+            )
         )
 
 

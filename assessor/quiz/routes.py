@@ -12,18 +12,20 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 
 from .. import assessments, charts, comparison
 from ..bank import Bank, Dimension
 from ..extensions import question_bank
 from ..languages import current_language
 from ..models import Assessment
+from ..sessions import csrf_token
 from .forms import PageForm, StartForm, page_form, value_key
 from .pages import step_page, step_skeleton
 
 bp = Blueprint("quiz", __name__)
+
+#: Where Flask-Login keeps the signed-in user's id in the session.
+_USER_ID = "_user_id"
 
 
 def _assessment_or_404(token: str) -> Assessment:
@@ -99,8 +101,10 @@ def step(token: str, step: int):
         q.id: value_key(saved.answers[q.id]) for q in dimension.questions if q.id in saved.answers
     }
     if request.method == "GET":
-        if current_user.is_authenticated or "_flashes" in session:
-            # A consultant's header and flashed messages are not in the skeleton.
+        if _USER_ID in session or "_flashes" in session:
+            # A consultant's header and flashed messages are not in the skeleton. (Without
+            # a user id in the session nobody is signed in: no remember-me cookie is ever
+            # set. Looking, as current_user does, cost more than the rest of the page.)
             return _render_step(token, step, dimension, language, chosen=initial)
         return _fill_step(token, step, dimension, language, chosen=initial)
     # Shown again as sent, with the errors; a question left blank keeps its saved answer.
@@ -131,7 +135,7 @@ def _fill_step(
     skeleton = step_skeleton(dimension, step, len(question_bank.bank.dimensions), language)
     values = {"token": token}
     if current_app.config["WTF_CSRF_ENABLED"]:
-        values["csrf"] = generate_csrf()
+        values["csrf"] = csrf_token()
     for index, question in enumerate(step_page(dimension, language).questions):
         values[f"options{index}"] = question.options_html(chosen.get(question.id))
     return skeleton.fill(values)

@@ -1,0 +1,97 @@
+"""Sessions and CSRF tokens signed by ``assessor.sessions`` are Flask's and Flask-WTF's own:
+each side reads what the other signs, and a session is signed again only when it changed
+or its signature is a few minutes old."""
+
+from __future__ import annotations
+
+import pytest
+from flask.sessions import SecureCookieSessionInterface
+from flask_wtf.csrf import generate_csrf, validate_csrf
+from itsdangerous import TimestampSigner
+
+from assessor import sessions
+
+from .web import CSRF_FIELD, start
+
+SESSION = {"lang": "fr", "csrf_token": "0" * 40, "_user_id": "7", "ö": ["ünïcode", 1.5]}
+
+
+@pytest.fixture
+def flask_interface():
+    return SecureCookieSessionInterface()
+
+
+def test_flask_reads_our_cookie_and_we_read_flasks(app, flask_interface):
+    ours = app.session_interface
+    assert isinstance(ours, sessions.SessionInterface)
+    signed_by_us = ours.get_signing_serializer(app).dumps(SESSION)
+    assert flask_interface.get_signing_serializer(app).loads(signed_by_us) == SESSION
+    # Flask compresses a payload when that makes it shorter: such cookies still load.
+    big = {**SESSION, "filler": "a" * 500}
+    signed_by_flask = flask_interface.get_signing_serializer(app).dumps(big)
+    assert signed_by_flask.startswith(".")
+    assert ours.get_signing_serializer(app).loads(signed_by_flask) == big
+
+
+def test_a_cookie_signed_with_another_key_is_refused(app):
+    with app.test_request_context():
+        signed = app.session_interface.get_signing_serializer(app).dumps(SESSION)
+    app.secret_key = "another-secret"
+    with app.test_request_context(headers={"Cookie": f"session={signed}"}):
+        from flask import session
+
+        assert dict(session) == {}
+
+
+def test_a_rotated_key_still_reads_cookies_signed_with_the_old_one(app):
+    signed = app.session_interface.get_signing_serializer(app).dumps(SESSION)
+    app.config["SECRET_KEY_FALLBACKS"] = [app.secret_key]
+    app.secret_key = "the-new-secret"
+    serializer = app.session_interface.get_signing_serializer(app)
+    assert serializer.loads(signed) == SESSION
+    assert (
+        SecureCookieSessionInterface().get_signing_serializer(app).loads(serializer.dumps(SESSION))
+        == SESSION
+    )
+
+
+def test_our_csrf_token_is_flask_wtfs(app):
+    with app.test_request_context():
+        ours = sessions.csrf_token()
+        assert generate_csrf() == ours  # one token per request, whoever asks first
+        validate_csrf(ours)  # raises if Flask-WTF does not take it
+    with app.test_request_context():
+        theirs = generate_csrf()
+        assert sessions.csrf_token() == theirs
+
+
+def test_a_page_in_use_is_signed_again_only_after_a_few_minutes(app, client, monkeypatch):
+    clock = {"now": int(TimestampSigner.get_timestamp(TimestampSigner("k")))}
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: clock["now"])
+    token = start(client)
+    app.config["WTF_CSRF_ENABLED"] = True  # the page's CSRF token puts it in the session
+    assert "Set-Cookie" in client.get(f"/a/{token}/step/1").headers  # a new CSRF token
+    clock["now"] += 60
+    assert "Set-Cookie" not in client.get(f"/a/{token}/step/1").headers
+    clock["now"] += int(sessions.RESIGN_AFTER.total_seconds())
+    assert "Set-Cookie" in client.get(f"/a/{token}/step/1").headers
+    assert "Set-Cookie" not in client.get(f"/a/{token}/step/2").headers
+
+
+def test_a_changed_session_is_signed_at_once(app, client):
+    token = start(client)
+    app.config["WTF_CSRF_ENABLED"] = True
+    client.get(f"/a/{token}/step/1")
+    assert "Set-Cookie" not in client.get(f"/a/{token}/step/1").headers
+    response = client.get(f"/a/{token}/step/1?lang=it")
+    assert "Set-Cookie" in response.headers
+
+
+def test_the_page_token_is_the_sessions(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    html = client.get("/start").get_data(as_text=True)
+    with app.test_request_context(), client.session_transaction() as session:
+        assert session["csrf_token"]
+    token = CSRF_FIELD.search(html).group(1)
+    assert client.post("/start", data={"csrf_token": token, "bank_name": "B"}).status_code == 302
