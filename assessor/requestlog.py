@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import logging
 import re
+import secrets
 import sys
 import time
-import uuid
 
 from flask import Flask, g, request
 
@@ -35,10 +35,10 @@ def redact(path: str) -> str:
 
 
 def request_id(incoming: str | None) -> str:
-    """The incoming id if it is sane, else a fresh random one."""
+    """The incoming id if it is sane, else a fresh random one (32 hex digits)."""
     if incoming and SANE_REQUEST_ID.fullmatch(incoming):
         return incoming
-    return uuid.uuid4().hex
+    return secrets.token_hex(16)
 
 
 class StderrHandler(logging.StreamHandler):
@@ -64,13 +64,12 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _start() -> None:
         g.request_started = time.perf_counter()
-        g.request_id = request_id(request.headers.get("X-Request-ID"))
 
     @app.after_request
     def _log(response):
-        rid = g.get("request_id") or request_id(None)
         started = g.get("request_started")
         duration = (time.perf_counter() - started) * 1000 if started else None
+        rid = request_id(request.environ.get("HTTP_X_REQUEST_ID"))
         response.headers["X-Request-ID"] = rid
         if logger.isEnabledFor(logging.INFO):
             line = json.dumps(
