@@ -7,7 +7,8 @@ through Python's ``hmac`` object rather than OpenSSL's one-shot call), and tries
 every payload, which never pays for a payload this small. Here:
 
 - one serializer per set of keys (a changed ``SECRET_KEY`` or ``SECRET_KEY_FALLBACKS``
-  takes effect at once), whose signer keeps its derived keys and signs in one call;
+  takes effect at once), with one signer, which keeps its derived keys and signs in one
+  call;
 - payloads are not compressed (compressed cookies from before still load);
 - a session is signed again when it changed or when its signature is older than
   :data:`RESIGN_AFTER`, not on every page: that is what keeps it alive while in use
@@ -38,12 +39,6 @@ RESIGN_AFTER = timedelta(minutes=5)
 CSRF_SALT = "wtf-csrf-token"
 
 
-@lru_cache(maxsize=64)
-def _derived_key(secret_key: bytes, salt: bytes, derivation: str, digest_method) -> bytes:
-    signer = Signer(secret_key, salt, key_derivation=derivation, digest_method=digest_method)
-    return signer.derive_key()
-
-
 class _OneCallHMAC(HMACAlgorithm):
     """HMAC through OpenSSL's one-shot ``hmac.digest``: the same bytes as ``hmac.new``."""
 
@@ -56,22 +51,40 @@ class _OneCallHMAC(HMACAlgorithm):
 
 
 class _Signer(TimestampSigner):
-    """:class:`TimestampSigner` with its keys derived once and its HMAC in one call."""
+    """:class:`TimestampSigner` that derives each key once and signs in one HMAC call."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if type(self.algorithm) is HMACAlgorithm:
             self.algorithm = _OneCallHMAC(self.digest_method)
+        self._derived: dict[bytes, bytes] = {}
 
     def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
-        key = self.secret_keys[-1] if secret_key is None else want_bytes(secret_key)
-        return _derived_key(key, self.salt, self.key_derivation, self.digest_method)
+        secret = self.secret_keys[-1] if secret_key is None else want_bytes(secret_key)
+        try:
+            return self._derived[secret]
+        except KeyError:
+            key = self._derived[secret] = super().derive_key(secret)
+            return key
 
 
 class _Serializer(URLSafeTimedSerializer):
-    """:class:`URLSafeTimedSerializer` with :class:`_Signer`, writing uncompressed payloads."""
+    """:class:`URLSafeTimedSerializer` with one :class:`_Signer` per salt, kept, and
+    uncompressed payloads."""
 
     default_signer = _Signer
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._signers: dict[str | bytes | None, Signer] = {}
+
+    def make_signer(self, salt: str | bytes | None = None) -> Signer:
+        # A signer holds nothing but its keys and settings: one serves every request.
+        try:
+            return self._signers[salt]
+        except KeyError:
+            signer = self._signers[salt] = super().make_signer(salt)
+            return signer
 
     def dump_payload(self, obj) -> bytes:
         # The plain JSON, base64-encoded: what the URL-safe mixin writes when zlib does not
