@@ -12,7 +12,9 @@ every payload, which never pays for a payload this small. Here:
 - payloads are not compressed (compressed cookies from before still load);
 - a session is signed again when it changed or when its signature is older than
   :data:`RESIGN_AFTER`, not on every page: that is what keeps it alive while in use
-  (``security.py``), and a signature a few minutes old does that as well.
+  (``security.py``), and a signature a few minutes old does that as well;
+- so a browser sends the same cookie for minutes: its signature is checked once per
+  worker, and a CSRF token is signed once per :data:`RESIGN_AFTER` rather than per page.
 
 The cookie, the token, their formats, salts, keys and algorithms are Flask's and
 Flask-WTF's: either side reads what the other signs (``tests/test_sessions.py``).
@@ -110,6 +112,7 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def __init__(self) -> None:
         self._serializers: dict[tuple, URLSafeTimedSerializer] = {}
+        self._verified: dict[tuple[URLSafeTimedSerializer, str], tuple[dict, int]] = {}
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         if not app.secret_key:
@@ -138,14 +141,24 @@ class SessionInterface(SecureCookieSessionInterface):
         if not cookie:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
+        # A browser sends the same cookie until it is signed again, minutes later: its
+        # signature is checked once, then its content and timestamp are remembered.
         try:
-            data, signed_at = serializer.loads(cookie, max_age=max_age, return_timestamp=True)
-        except BadSignature:
+            data, signed = self._verified[(serializer, cookie)]
+        except KeyError:
+            try:
+                data, signed_at = serializer.loads(cookie, max_age=max_age, return_timestamp=True)
+            except BadSignature:
+                return self.session_class()
+            signed = int(signed_at.timestamp())
+            if all(isinstance(value, _IMMUTABLE) for value in data.values()):
+                _remember(self._verified, (serializer, cookie), (data, signed))
+        # On the signer's clock, the one that decides when the cookie expires.
+        age = serializer.make_signer().get_timestamp() - signed
+        if not 0 <= age <= max_age:  # what loads() refuses as expired
             return self.session_class()
         opened = self.session_class(data)
-        # On the signer's clock, the one that decides when the cookie expires.
-        now = serializer.make_signer().get_timestamp()
-        opened.signature_age = now - int(signed_at.timestamp())
+        opened.signature_age = age
         return opened
 
 
@@ -154,12 +167,18 @@ def _csrf_serializer(secret_key: str | bytes) -> _Serializer:
     return _Serializer(secret_key, salt=CSRF_SALT)
 
 
-def csrf_token() -> str:
-    """Flask-WTF's ``generate_csrf()``: the same token, made and kept the same way.
+#: Signed CSRF tokens by (secret, raw token): (token, when it was signed).
+_SIGNED_TOKENS: dict[tuple[str | bytes, str], tuple[str, int]] = {}
 
-    A random raw token in the session, signed with a timestamp, once per request; Flask-WTF
-    validates it as its own, and its forms' ``hidden_tag()`` reuse it (both keep it in ``g``
-    under the field name).
+
+def csrf_token() -> str:
+    """Flask-WTF's ``generate_csrf()``: the same kind of token, kept the same way.
+
+    A random raw token in the session, signed with a timestamp; Flask-WTF validates it as
+    its own, and its forms' ``hidden_tag()`` reuse it (both keep it in ``g`` under the
+    field name). Flask-WTF signs it again on every request; here a token signed less than
+    :data:`RESIGN_AFTER` ago is given again (a time limit, ``WTF_CSRF_TIME_LIMIT``, which
+    this app leaves off, would then count from up to that much earlier).
     """
     config = current_app.config
     field = config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
@@ -167,8 +186,28 @@ def csrf_token() -> str:
         if field not in session:
             session[field] = hashlib.sha1(os.urandom(64)).hexdigest()
         secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
-        setattr(g, field, _csrf_serializer(secret).dumps(session[field]))
+        serializer = _csrf_serializer(secret)
+        now = serializer.make_signer().get_timestamp()
+        token, signed = _SIGNED_TOKENS.get((secret, session[field]), ("", 0))
+        if now - signed > RESIGN_AFTER.total_seconds():
+            token = serializer.dumps(session[field])
+            _remember(_SIGNED_TOKENS, (secret, session[field]), (token, now))
+        setattr(g, field, token)
     return g.get(field)
+
+
+#: How many verified cookies, and how many signed CSRF tokens, a worker keeps.
+REMEMBERED = 4096
+#: Session values that may be shared between requests: no request can change them in place.
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
+def _remember(cache: dict, key, value) -> None:
+    # Emptied when full rather than kept in order of use: simpler, and it fills only with
+    # thousands of sessions active within minutes on one worker.
+    if len(cache) >= REMEMBERED:
+        cache.clear()
+    cache[key] = value
 
 
 def init_app(app: Flask) -> None:

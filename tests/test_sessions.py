@@ -11,7 +11,7 @@ from itsdangerous import TimestampSigner
 
 from assessor import sessions
 
-from .web import CSRF_FIELD, start
+from .web import CSRF_FIELD, sign_in, start
 
 SESSION = {"lang": "fr", "csrf_token": "0" * 40, "_user_id": "7", "ö": ["ünïcode", 1.5]}
 
@@ -95,3 +95,51 @@ def test_the_page_token_is_the_sessions(app):
         assert session["csrf_token"]
     token = CSRF_FIELD.search(html).group(1)
     assert client.post("/start", data={"csrf_token": token, "bank_name": "B"}).status_code == 302
+
+
+def test_a_cookie_checked_before_still_expires(client, app, consultants, monkeypatch):
+    clock = {"now": int(TimestampSigner.get_timestamp(TimestampSigner("k")))}
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: clock["now"])
+    sign_in(client)
+    assert client.get("/workspace/").status_code == 200  # its signature is now known
+    cookie = client.get_cookie("session").value
+    other = app.test_client()
+    other.set_cookie("session", cookie)
+    assert other.get("/workspace/").status_code == 200
+    clock["now"] += int(app.permanent_session_lifetime.total_seconds()) + 1
+    other.set_cookie("session", cookie)
+    response = other.get("/workspace/")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_a_session_holding_a_list_is_never_shared_between_requests(app):
+    serializer = app.session_interface.get_signing_serializer(app)
+    cookie = serializer.dumps({"_flashes": [("message", "Saved.")]})
+    for _ in range(2):  # each request pops the message from its own copy
+        with app.test_request_context(headers={"Cookie": f"session={cookie}"}):
+            from flask import get_flashed_messages
+
+            app.session_interface.open_session(app, __import__("flask").request)
+            assert get_flashed_messages() == ["Saved."]
+
+
+def test_a_csrf_token_is_signed_again_after_a_few_minutes(app, monkeypatch):
+    clock = {"now": int(TimestampSigner.get_timestamp(TimestampSigner("k")))}
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: clock["now"])
+    client = app.test_client()
+    token = start(client)
+    app.config["WTF_CSRF_ENABLED"] = True
+
+    def page_token():
+        html = client.get(f"/a/{token}/step/1").get_data(as_text=True)
+        return CSRF_FIELD.search(html).group(1)
+
+    first = page_token()
+    clock["now"] += 60
+    assert page_token() == first
+    clock["now"] += int(sessions.RESIGN_AFTER.total_seconds())
+    second = page_token()
+    assert second != first
+    for signed in (first, second):
+        response = client.post("/start", data={"csrf_token": signed, "bank_name": "B"})
+        assert response.status_code == 302
