@@ -12,11 +12,11 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from .bank import Bank, load_bank
+from .csrf import CSRFProtect
 
 
 class Base(DeclarativeBase):

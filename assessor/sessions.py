@@ -1,34 +1,30 @@
-"""Flask's signed-cookie sessions and Flask-WTF's CSRF tokens, signed at less cost.
+"""Flask's signed-cookie sessions, signed and checked at less cost.
 
-Every page reads the session cookie, most pages write it back, and every form carries a
-CSRF token: three signatures per request. itsdangerous, which signs both, builds a new
-signer each time, derives its key again (one HMAC) before each signature (another HMAC,
-through Python's ``hmac`` object rather than OpenSSL's one-shot call), and tries zlib on
-every payload, which never pays for a payload this small. Here:
+Every page reads the session cookie and many write it back. itsdangerous, which signs it,
+builds a new signer each time, derives its key again (one HMAC) before each signature
+(another HMAC, through Python's ``hmac`` object rather than OpenSSL's one-shot call), and
+tries zlib on every payload, which never pays for a payload this small. Here:
 
 - one serializer per set of keys (a changed ``SECRET_KEY`` or ``SECRET_KEY_FALLBACKS``
   takes effect at once), with one signer, which keeps its derived keys and signs in one
-  call;
+  call (:class:`SigningSerializer`, which ``csrf.py`` signs CSRF tokens with too);
 - payloads are not compressed (compressed cookies from before still load);
 - a session is signed again when it changed or when its signature is older than
   :data:`RESIGN_AFTER`, not on every page: that is what keeps it alive while in use
   (``security.py``), and a signature a few minutes old does that as well;
 - so a browser sends the same cookie for minutes: its signature is checked once per
-  worker, and a CSRF token is signed once per :data:`RESIGN_AFTER` rather than per page.
+  worker, then its content (plain values only) is remembered.
 
-The cookie, the token, their formats, salts, keys and algorithms are Flask's and
-Flask-WTF's: either side reads what the other signs (``tests/test_sessions.py``).
+The cookie, its format, salt, key and algorithm are Flask's: either side reads what the
+other signs (``tests/test_sessions.py``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import os
 from datetime import timedelta
-from functools import lru_cache
 
-from flask import Flask, current_app, g, session
+from flask import Flask
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature, Serializer, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode, want_bytes
@@ -37,8 +33,6 @@ from itsdangerous.timed import TimestampSigner
 
 #: A session signed longer ago than this is signed again on the next page, changed or not.
 RESIGN_AFTER = timedelta(minutes=5)
-#: Flask-WTF's salt for CSRF tokens, and its session key and ``g`` name for the token.
-CSRF_SALT = "wtf-csrf-token"
 
 
 class _OneCallHMAC(HMACAlgorithm):
@@ -70,7 +64,7 @@ class _Signer(TimestampSigner):
             return key
 
 
-class _Serializer(URLSafeTimedSerializer):
+class SigningSerializer(URLSafeTimedSerializer):
     """:class:`URLSafeTimedSerializer` with one :class:`_Signer` per salt, kept, and
     uncompressed payloads."""
 
@@ -106,7 +100,7 @@ class Session(SecureCookieSession):
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, with :class:`_Serializer` kept per set of keys."""
+    """Flask's signed-cookie sessions, with a :class:`SigningSerializer` per set of keys."""
 
     session_class = Session
 
@@ -122,7 +116,7 @@ class SessionInterface(SecureCookieSessionInterface):
         try:
             return self._serializers[keys]
         except KeyError:
-            serializer = self._serializers[keys] = _Serializer(
+            serializer = self._serializers[keys] = SigningSerializer(
                 list(keys),  # itsdangerous signs with the last key
                 salt=self.salt,
                 serializer=self.serializer,
@@ -152,7 +146,7 @@ class SessionInterface(SecureCookieSessionInterface):
                 return self.session_class()
             signed = int(signed_at.timestamp())
             if all(isinstance(value, _IMMUTABLE) for value in data.values()):
-                _remember(self._verified, (serializer, cookie), (data, signed))
+                remember(self._verified, (serializer, cookie), (data, signed))
         # On the signer's clock, the one that decides when the cookie expires.
         age = serializer.make_signer().get_timestamp() - signed
         if not 0 <= age <= max_age:  # what loads() refuses as expired
@@ -162,47 +156,14 @@ class SessionInterface(SecureCookieSessionInterface):
         return opened
 
 
-@lru_cache(maxsize=8)
-def _csrf_serializer(secret_key: str | bytes) -> _Serializer:
-    return _Serializer(secret_key, salt=CSRF_SALT)
-
-
-#: Signed CSRF tokens by (secret, raw token): (token, when it was signed).
-_SIGNED_TOKENS: dict[tuple[str | bytes, str], tuple[str, int]] = {}
-
-
-def csrf_token() -> str:
-    """Flask-WTF's ``generate_csrf()``: the same kind of token, kept the same way.
-
-    A random raw token in the session, signed with a timestamp; Flask-WTF validates it as
-    its own, and its forms' ``hidden_tag()`` reuse it (both keep it in ``g`` under the
-    field name). Flask-WTF signs it again on every request; here a token signed less than
-    :data:`RESIGN_AFTER` ago is given again (a time limit, ``WTF_CSRF_TIME_LIMIT``, which
-    this app leaves off, would then count from up to that much earlier).
-    """
-    config = current_app.config
-    field = config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
-    if field not in g:
-        if field not in session:
-            session[field] = hashlib.sha1(os.urandom(64)).hexdigest()
-        secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
-        serializer = _csrf_serializer(secret)
-        now = serializer.make_signer().get_timestamp()
-        token, signed = _SIGNED_TOKENS.get((secret, session[field]), ("", 0))
-        if now - signed > RESIGN_AFTER.total_seconds():
-            token = serializer.dumps(session[field])
-            _remember(_SIGNED_TOKENS, (secret, session[field]), (token, now))
-        setattr(g, field, token)
-    return g.get(field)
-
-
-#: How many verified cookies, and how many signed CSRF tokens, a worker keeps.
+#: How many verified cookies (and CSRF tokens, ``csrf.py``) a worker keeps.
 REMEMBERED = 4096
 #: Session values that may be shared between requests: no request can change them in place.
 _IMMUTABLE = (str, int, float, bool, type(None))
 
 
-def _remember(cache: dict, key, value) -> None:
+def remember(cache: dict, key, value) -> None:
+    """``cache[key] = value``, the cache emptied first if it holds :data:`REMEMBERED` items."""
     # Emptied when full rather than kept in order of use: simpler, and it fills only with
     # thousands of sessions active within minutes on one worker.
     if len(cache) >= REMEMBERED:
@@ -211,7 +172,5 @@ def _remember(cache: dict, key, value) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Use :class:`SessionInterface`, and :func:`csrf_token` in templates; call it after
-    Flask-WTF's ``init_app``, whose ``csrf_token`` global it replaces."""
+    """Use :class:`SessionInterface` for the app's sessions."""
     app.session_interface = SessionInterface()
-    app.jinja_env.globals["csrf_token"] = csrf_token

@@ -1,6 +1,7 @@
-"""Sessions and CSRF tokens signed by ``assessor.sessions`` are Flask's and Flask-WTF's own:
-each side reads what the other signs, and a session is signed again only when it changed
-or its signature is a few minutes old."""
+"""Sessions and CSRF tokens signed by ``assessor.sessions`` and ``assessor.csrf`` are
+Flask's and Flask-WTF's own: each side reads what the other signs; a session is signed
+again only when it changed or its signature is a few minutes old; what was checked once
+is recognised, never trusted further than a full check would."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from itsdangerous import TimestampSigner
 
-from assessor import sessions
+from assessor import csrf, sessions
 
 from .web import CSRF_FIELD, sign_in, start
 
@@ -57,12 +58,12 @@ def test_a_rotated_key_still_reads_cookies_signed_with_the_old_one(app):
 
 def test_our_csrf_token_is_flask_wtfs(app):
     with app.test_request_context():
-        ours = sessions.csrf_token()
+        ours = csrf.csrf_token()
         assert generate_csrf() == ours  # one token per request, whoever asks first
         validate_csrf(ours)  # raises if Flask-WTF does not take it
     with app.test_request_context():
         theirs = generate_csrf()
-        assert sessions.csrf_token() == theirs
+        assert csrf.csrf_token() == theirs
 
 
 def test_a_page_in_use_is_signed_again_only_after_a_few_minutes(app, client, monkeypatch):
@@ -143,3 +144,27 @@ def test_a_csrf_token_is_signed_again_after_a_few_minutes(app, monkeypatch):
     for signed in (first, second):
         response = client.post("/start", data={"csrf_token": signed, "bank_name": "B"})
         assert response.status_code == 302
+
+
+def test_a_token_checked_before_is_still_refused_in_another_session(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    mine, theirs = app.test_client(), app.test_client()
+    token = CSRF_FIELD.search(mine.get("/start").get_data(as_text=True)).group(1)
+    for _ in range(2):  # checked in full, then recognised
+        assert mine.post("/start", data={"csrf_token": token, "bank_name": "B"}).status_code == 302
+    theirs.get("/start")  # a session of its own, with its own raw token
+    response = theirs.post("/start", data={"csrf_token": token, "bank_name": "B"})
+    assert response.status_code == 400
+
+
+def test_over_https_a_known_token_still_needs_a_same_site_referrer(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    https = {"base_url": "https://assessor.example"}
+    page = client.get("/start", **https).get_data(as_text=True)
+    data = {"csrf_token": CSRF_FIELD.search(page).group(1), "bank_name": "B"}
+    referrer = {"Referer": "https://assessor.example/start"}
+    assert client.post("/start", data=data, headers=referrer, **https).status_code == 302
+    assert client.post("/start", data=data, **https).status_code == 400
+    elsewhere = {"Referer": "https://evil.example/"}
+    assert client.post("/start", data=data, headers=elsewhere, **https).status_code == 400

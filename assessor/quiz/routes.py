@@ -15,10 +15,10 @@ from flask import (
 
 from .. import assessments, charts, comparison
 from ..bank import Bank, Dimension
+from ..csrf import csrf_token
 from ..extensions import question_bank
 from ..languages import current_language
 from ..models import Assessment
-from ..sessions import csrf_token
 from .forms import PageForm, StartForm, page_form, value_key
 from .pages import step_page, step_skeleton
 
