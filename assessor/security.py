@@ -117,20 +117,27 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response):
-        defaults = list(SECURITY_HEADERS)
-        if not app.debug:
-            defaults.append(("Strict-Transport-Security", HSTS))
-        if _is_private(request):
-            # A resume link's pages and a consultant's pages are for one person: a shared
-            # cache (proxy, CDN) must not keep them. The PDF download sets its own
-            # ``private, no-cache`` so the browser can revalidate it by ETag.
-            defaults.append(("Cache-Control", "no-store"))
-        _add_missing(response.headers, defaults)
+        # A resume link's pages and a consultant's pages are for one person: a shared
+        # cache (proxy, CDN) must not keep them. The PDF download sets its own
+        # ``private, no-cache`` so the browser can revalidate it by ETag.
+        _add_missing(response.headers, _DEFAULTS[(app.debug, _is_private(request))])
         _refresh_session()
         return response
 
 
-def _add_missing(headers, defaults: list[tuple[str, str]]) -> None:
+#: The headers every response gets, by (debug mode, private page).
+_DEFAULTS = {
+    (debug, private): (
+        *SECURITY_HEADERS,
+        *(() if debug else (("Strict-Transport-Security", HSTS),)),
+        *((("Cache-Control", "no-store"),) if private else ()),
+    )
+    for debug in (False, True)
+    for private in (False, True)
+}
+
+
+def _add_missing(headers, defaults: tuple[tuple[str, str], ...]) -> None:
     """Add each header a view has not set itself (``setdefault``, with one look at them all).
 
     Werkzeug's ``setdefault`` scans the headers and raises an exception for each one
