@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import get_template_attribute, request, url_for
+from flask import current_app, get_template_attribute, request, url_for
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
@@ -114,13 +114,18 @@ def step_skeleton(dimension: Dimension, step: int, steps: int, language: str) ->
     token, when CSRF is on) and ``options0``, ``options1``, ... (each question's options,
     as :meth:`QuestionView.options_html` gives them).
     """
-    key = (dimension.id, language, request.script_root)
+    csrf = bool(current_app.config["WTF_CSRF_ENABLED"])
+    key = (dimension.id, language, request.script_root, csrf)
     return per_app(
-        "assessor.step_skeletons", key, lambda: _make_skeleton(dimension, step, steps, language)
+        "assessor.step_skeletons",
+        key,
+        lambda: _make_skeleton(dimension, step, steps, language, csrf),
     )
 
 
-def _make_skeleton(dimension: Dimension, step: int, steps: int, language: str) -> Skeleton:
+def _make_skeleton(
+    dimension: Dimension, step: int, steps: int, language: str, csrf: bool
+) -> Skeleton:
     page = step_page(dimension, language)
     token = hole("token")
     questions = [
@@ -130,7 +135,11 @@ def _make_skeleton(dimension: Dimension, step: int, steps: int, language: str) -
     return render_skeleton(
         "quiz/step.html",
         url_for("quiz.step", token=token, step=step, lang=language),
-        holes=["token", *(f"options{index}" for index in range(len(questions)))],
+        holes=[
+            "token",
+            *(["csrf"] if csrf else []),
+            *(f"options{index}" for index in range(len(questions))),
+        ],
         token=token,
         page=page,
         questions=questions,
