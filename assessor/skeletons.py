@@ -55,14 +55,18 @@ class Skeleton:
 def render_skeleton(template: str, path: str, holes: Iterable[str], **context) -> Skeleton:
     """Render ``template`` as an anonymous visitor would see it at ``path``, with holes.
 
-    It renders in a request of its own for ``path`` (which should carry the holes' markers
-    where the real page's address has its values, and ``?lang=`` for the language), under
-    the current request's root URL, in a fresh app context: nothing else of the request
-    being served leaks into a page that later requests are served from. ``context`` goes
-    to the template as is.
+    It renders in a request of its own for ``path`` (as ``url_for`` gives it, with the
+    holes' markers where the real page's address has its values, and ``?lang=`` for the
+    language), under the current request's root URL, in a fresh app context: nothing else
+    of the request being served leaks into a page that later requests are served from.
+    ``context`` goes to the template as is.
     """
     app = current_app._get_current_object()
-    with app.app_context(), app.test_request_context(path, base_url=request.root_url):
+    # ``path`` comes from url_for, with the prefix the app is served under (if any); the
+    # request below is made under that same prefix, so it takes the path without it.
+    root = request.script_root
+    within = path[len(root) :] if root and path.startswith(root + "/") else path
+    with app.app_context(), app.test_request_context(within, base_url=request.root_url):
         html = render_template(template, **context)
     parts = tuple(_HOLE.split(html))
     missing = set(holes) - set(parts[1::2])

@@ -45,3 +45,17 @@ def test_switching_csrf_on_and_off_gives_the_right_page_each_time(app):
         app.config["WTF_CSRF_ENABLED"] = enabled
         html = client.get(f"/a/{token}/step/1").get_data(as_text=True)
         assert ('name="csrf_token"' in html) == enabled
+
+
+def test_under_a_url_prefix_the_skeleton_is_the_full_render(app, monkeypatch):
+    from assessor.quiz import routes
+
+    client = app.test_client()
+    token = start(client)
+    prefixed = {"SCRIPT_NAME": "/assessor"}
+    path = f"/a/{token}/step/2?lang=nl"
+    served = client.get(path, environ_overrides=prefixed).get_data(as_text=True)
+    monkeypatch.setattr(routes, "_fill_step", routes._render_step)
+    rendered = client.get(path, environ_overrides=prefixed).get_data(as_text=True)
+    assert served == rendered
+    assert f'href="/assessor/a/{token}/step/2?lang=fr"' in served
