@@ -45,6 +45,11 @@ def _field() -> str:
     return current_app.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
 
 
+def _reusable() -> bool:
+    # A token with a time limit must be signed per page and checked in full, as Flask-WTF does.
+    return not current_app.config.get("WTF_CSRF_TIME_LIMIT")
+
+
 #: Signed tokens by (secret, raw token): (token, when it was signed).
 _SIGNED: dict[tuple[str | bytes, str], tuple[str, int]] = {}
 #: Tokens whose signature was found good, by (secret, token): the raw token signed.
@@ -66,10 +71,7 @@ def csrf_token() -> str:
         serializer = _serializer(secret)
         now = serializer.make_signer().get_timestamp()
         token, signed = _SIGNED.get((secret, raw), ("", 0))
-        if (
-            current_app.config.get("WTF_CSRF_TIME_LIMIT")
-            or now - signed > RESIGN_AFTER.total_seconds()
-        ):
+        if not _reusable() or now - signed > RESIGN_AFTER.total_seconds():
             token = serializer.dumps(raw)
             remember(_SIGNED, (secret, raw), (token, now))
         setattr(g, field, token)
@@ -93,7 +95,7 @@ class CSRFProtect(csrf.CSRFProtect):
             except ValidationError as error:
                 logger.info(error.args[0])
                 self._error_response(error.args[0])
-            if not current_app.config.get("WTF_CSRF_TIME_LIMIT"):
+            if _reusable():
                 remember(_CHECKED, (_secret(), token), session[_field()])
         if request.is_secure and current_app.config["WTF_CSRF_SSL_STRICT"]:
             if not request.referrer:
@@ -105,6 +107,6 @@ class CSRFProtect(csrf.CSRFProtect):
 
 def _checked_before(token: str | None) -> bool:
     """Whether ``token`` is one whose signature was good, for the raw token in this session."""
-    raw = _CHECKED.get((_secret(), token)) if token else None
+    raw = _CHECKED.get((_secret(), token)) if token and _reusable() else None
     field = _field()
     return raw is not None and field in session and hmac.compare_digest(session[field], raw)

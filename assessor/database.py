@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import event, text
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
 from .exceptions import DatabaseUnreachable
@@ -100,8 +101,7 @@ def write_transaction() -> Iterator[None]:
     Ends any read transaction first, so that on SQLite the new one takes the write lock
     before it reads anything it is about to change.
     """
-    if db.session().in_transaction():
-        db.session.commit()
+    _end_session_transaction()
     db.session.connection(execution_options=WRITE)
     try:
         yield
@@ -109,6 +109,21 @@ def write_transaction() -> Iterator[None]:
     except BaseException:
         db.session.rollback()
         raise
+
+
+def _end_session_transaction() -> Session | None:
+    """Commit the request's ORM session if it has a transaction open; return the session.
+
+    A write must not wait on a lock its own request holds (on SQLite, a read transaction
+    that a write transaction would have to upgrade). ``None`` when the request has no
+    session yet (none is made for nothing).
+    """
+    if not db.session.registry.has():
+        return None
+    session = db.session()
+    if session.in_transaction():
+        session.commit()
+    return session
 
 
 @dataclass(frozen=True)
@@ -124,10 +139,12 @@ class DriverStatement:
     def parameters(self, values: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
         """``values`` (by bind name) as the driver takes them."""
         converted = [
-            (name, values[name] if convert is None else convert(values[name]))
+            values[name] if convert is None else convert(values[name])
             for name, convert in self.binds
         ]
-        return tuple(value for _name, value in converted) if self.positional else dict(converted)
+        if self.positional:
+            return tuple(converted)
+        return dict(zip((name for name, _convert in self.binds), converted, strict=True))
 
 
 @cache
@@ -184,9 +201,7 @@ def driver_cursor(*, write: bool = False) -> Iterator[DriverCursor]:
     """
     engine = db.engine
     dialect = engine.dialect
-    session = db.session() if write and db.session.registry.has() else None
-    if session is not None and session.in_transaction():
-        session.commit()
+    session = _end_session_transaction() if write else None
     connection = engine.raw_connection()
     cursor = connection.cursor()
     try:
