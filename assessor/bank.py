@@ -83,12 +83,17 @@ class Stage(_Model):
 
 
 class Source(_Model):
-    """One of the published guides the bank is grounded in."""
+    """A published text the bank is grounded in: a seed article, a regulation, a study."""
 
     id: Id
     title: str
+    #: Who wrote or issued it: an author, a regulator, a platform.
     publisher: str
+    #: The exact reference where there is one, e.g. "Regulation (EU) 2022/2065, Art. 16".
+    identifier: str | None = None
     year: int | None = None
+    #: The text carries no date; set instead of ``year`` so that a missing year is a choice.
+    undated: bool = False
     language: str
 
 
@@ -108,6 +113,8 @@ class Option(_Model):
     text: LocalizedText
     #: What to do to move up from this option; absent on the top option only.
     next_step: LocalizedText | None = None
+    #: What that next step takes: low-effort steps are the roadmap's quick wins.
+    effort: Literal["low", "medium", "high"] | None = None
 
 
 class Question(_Model):
@@ -117,7 +124,6 @@ class Question(_Model):
     text: LocalizedText
     help: LocalizedText
     weight: Weight = 1.0
-    effort: Literal["low", "medium", "high"]
     #: The absence of this practice is a real risk: a zero caps the overall stage.
     critical: bool = False
     #: "Not applicable" is an honest answer for some banks.
@@ -137,8 +143,12 @@ class Question(_Model):
         for index, option in enumerate(options[:-1]):
             if option.next_step is None:
                 raise ValueError(f"option {index} (value {option.value:g}) has no next_step")
+            if option.effort is None:
+                raise ValueError(f"option {index} (value {option.value:g}) has no effort")
         if options[-1].next_step is not None:
             raise ValueError("the top option (value 1) must not have a next_step")
+        if options[-1].effort is not None:
+            raise ValueError("the top option (value 1) has no next step, so no effort")
         return options
 
     def option_for(self, value: float) -> Option:
@@ -156,6 +166,8 @@ class Dimension(_Model):
     title: LocalizedText
     why: LocalizedText
     weight: Weight = 1.0
+    #: A gating area caps the overall stage at one stage above its own (see scoring).
+    gating: bool = False
     sources: list[str] = Field(min_length=1)
     questions: list[Question]
 

@@ -90,8 +90,13 @@ class Action:
         return self.question.option_for(self.value).next_step or {}
 
     @property
+    def effort(self) -> str:
+        """The effort of this step: the current option's."""
+        return self.question.option_for(self.value).effort or "low"
+
+    @property
     def quick_win(self) -> bool:
-        return self.question.effort == "low"
+        return self.effort == "low"
 
 
 @dataclass(frozen=True)
@@ -261,7 +266,7 @@ def _roadmap(dimensions: tuple[DimensionScore, ...]) -> tuple[Action, ...]:
         key=lambda a: (
             not a.question.critical,
             -a.priority,
-            _EFFORT_ORDER[a.question.effort],
+            _EFFORT_ORDER[a.effort],
             order[a.question.id],
         )
     )

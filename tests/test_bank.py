@@ -58,11 +58,11 @@ def test_localize_falls_back_to_english():
             id="unknown-key",
         ),
         pytest.param(
-            "        effort: high\n",
+            "        sources: [guide-a, guide-b]\n",
             "",
             1,
             "- id: alpha.two",
-            "dimensions[0].questions[1].effort: missing required key",
+            "dimensions[0].questions[1].sources: missing required key",
             id="missing-key",
         ),
         pytest.param(
@@ -98,8 +98,8 @@ def test_localize_falls_back_to_english():
             id="duplicate-source",
         ),
         pytest.param(
-            '{value: 0.25, text: {en: "o1"',
-            '{value: 0.75, text: {en: "o1"',
+            '{value: 0.25, effort: low, text: {en: "o1"',
+            '{value: 0.75, effort: low, text: {en: "o1"',
             1,
             "options:",
             "dimensions[0].questions[0].options: "
@@ -147,7 +147,7 @@ def test_localize_falls_back_to_english():
             id="stages-out-of-order",
         ),
         pytest.param(
-            '          - {value: 0.75, text: {en: "o3", fr: "o3"}, '
+            '          - {value: 0.75, effort: low, text: {en: "o3", fr: "o3"}, '
             'next_step: {en: "beta.two step 3", fr: "s3"}}\n',
             "",
             1,
@@ -172,21 +172,21 @@ def test_localize_falls_back_to_english():
             id="unquoted-version",
         ),
         pytest.param(
-            '{value: 0.5, text: {en: "o2", fr: "o2"}, next_step: {en: "alpha.one step 2", '
+            '{value: 0.5, effort: low, text: {en: "o2", fr: "o2"}, next_step: {en: "alpha.one step 2", '
             'fr: "s2"}}',
-            '{value: 0.5, text: {en: "o2", fr: "o2"}}',
+            '{value: 0.5, effort: low, text: {en: "o2", fr: "o2"}}',
             1,
             "options:",
             "dimensions[0].questions[0].options: option 2 (value 0.5) has no next_step",
             id="missing-next-step",
         ),
         pytest.param(
-            "        effort: low\n",
-            "        effort: trivial\n",
+            "{value: 0.5, effort: low,",
+            "{value: 0.5, effort: trivial,",
             1,
             "effort: trivial",
-            "dimensions[0].questions[0].effort: expected one of 'low', 'medium' or 'high', "
-            "found 'trivial'",
+            "dimensions[0].questions[0].options[2].effort: expected one of 'low', 'medium' or "
+            "'high', found 'trivial'",
             id="bad-effort",
         ),
     ],
