@@ -15,7 +15,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Imported here so that `assessor report` and `assessor validate` never load Flask.
     from flask import Flask
 
-    from . import commands, errors, languages, requestlog, security, sessions, templating
+    from . import commands, errors, languages, requestlog, security
     from .auth.routes import bp as auth_bp
     from .bank import BankError
     from .config import ConfigurationError, configure
@@ -24,7 +24,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         babel,
         csrf,
         db,
-        limit_sign_in_pages_only,
         limiter,
         login_manager,
         migrate,
@@ -64,13 +63,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
-    limit_sign_in_pages_only(app)
     commands.init_app(app)
     requestlog.init_app(app)
 
-    templating.init_app(app)
+    languages.init_app(app)
     security.init_app(app)
-    sessions.init_app(app)
     app.register_blueprint(main_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(quiz_bp)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import lazyload
 
 from . import benchmark, report, scoring
 from .bank import Bank
-from .database import driver_cursor, write_transaction
+from .database import write_transaction
 from .extensions import db
 from .models import Answer, Assessment, utcnow
 
@@ -103,15 +103,12 @@ _SAVED_ANSWERS = (
 def saved_answers(bank: Bank, token: str) -> SavedAnswers | None:
     """Return the answers saved under this resume token (as :func:`answers_of`), or ``None``.
 
-    One query on the tables, rows rather than objects, straight to the driver
-    (:func:`~assessor.database.driver_cursor`): the answer pages are the ones respondents
-    load most, and through the ORM (two queries, the row then its answers) and then
-    through SQLAlchemy's execution, the query took most of such a page's time.
+    One query on the tables, rows rather than objects: the answer pages are the ones
+    respondents load most, and need nothing else of the assessment.
     """
     if not _token_shaped(token):
         return None
-    with driver_cursor() as cursor:
-        rows = cursor.execute(_SAVED_ANSWERS, {"token": token}).fetchall()
+    rows = db.session.execute(_SAVED_ANSWERS, {"token": token}).all()
     if not rows:
         return None
     # An assessment with no answer yet comes back as one row whose question id is None,
@@ -142,18 +139,15 @@ def save_answers(token: str, answers: Mapping[str, scoring.Answer]) -> bool:
     Return ``False``, saving nothing, when no assessment has the token. One transaction
     finds the assessment and writes, so an answer page's POST needs no read before it.
     Saving the same page twice leaves the same rows: each answer is an upsert on
-    (assessment, question), so a repeated or concurrent POST never duplicates one. The
-    statements go straight to the driver, as in :func:`saved_answers`; the session's
-    objects are expired, so an assessment loaded before shows the new answers.
+    (assessment, question), so a repeated or concurrent POST never duplicates one.
     """
     if not _token_shaped(token):
         return False
     now = utcnow()
-    with driver_cursor(write=True) as cursor:
-        found = cursor.execute(_ASSESSMENT_ID, {"token": token}).fetchone()
-        if found is None:
+    with write_transaction():
+        assessment_id = db.session.execute(_ASSESSMENT_ID, {"token": token}).scalar()
+        if assessment_id is None:
             return False
-        (assessment_id,) = found
         if answers:
             rows = [
                 {
@@ -164,8 +158,11 @@ def save_answers(token: str, answers: Mapping[str, scoring.Answer]) -> bool:
                 }
                 for qid, value in answers.items()
             ]
-            cursor.executemany(_upsert_answers(cursor.dialect.name), rows)
-            cursor.execute(_TOUCH, {"touched_id": assessment_id, "touched_at": now})
+            dialect = db.session.get_bind().dialect.name
+            db.session.execute(_upsert_answers(dialect), rows)
+            db.session.execute(_TOUCH, {"touched_id": assessment_id, "touched_at": now})
+    # Objects loaded before the write show the new answers.
+    db.session.expire_all()
     return True
 
 

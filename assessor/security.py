@@ -164,10 +164,8 @@ def _refresh_session() -> None:
     but re-signs a browser-session cookie only when its content changes: a respondent
     answering for a whole day would lose the CSRF token mid-way. Marking the session
     modified keeps the cookie a browser-session one (it dies with the browser) while the
-    server-side limit becomes an idle timeout. That happens once the signature is a few
-    minutes old (``sessions.RESIGN_AFTER``), not on every page: the timeout is the same
-    give or take those minutes. Static files are left alone, and a visitor without a
-    session gets no cookie.
+    server-side limit becomes an idle timeout. Static files are left alone, and a visitor
+    without a session gets no cookie.
     """
-    if request.endpoint != "static" and session and session.needs_signing_again():
+    if request.endpoint != "static" and session:
         session.modified = True

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from limits import parse_many
 
 from assessor import accounts, create_app
-from assessor.extensions import db, limiter
+from assessor.extensions import limiter
 
 from .web import PASSWORD, sign_in
 
@@ -208,38 +208,10 @@ def test_guessing_the_current_password_is_limited_too(client, app, consultants, 
 
 
 def test_only_the_auth_pages_have_rate_limits(app):
-    """The limiter's hooks run for the auth blueprint only (extensions.limit_sign_in_pages_only):
-    a limit on any other page would never be checked."""
+    """Only the sign-in and password pages carry limits of their own."""
     limited = {
         endpoint
         for endpoint, view in app.view_functions.items()
         if getattr(view, "__wrapper-limiter-instance", None) is not None
     }
     assert limited == {"auth.login", "auth.change_password"}
-
-
-def test_a_site_wide_limit_is_checked_on_every_page(database_url):
-    from flask_migrate import upgrade
-
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "RATELIMIT_DEFAULT": "2 per minute",
-        }
-    )
-    with app.app_context():
-        upgrade()
-    client = app.test_client()
-    assert [client.get("/methodology").status_code for _ in range(3)] == [200, 200, 429]
-    with app.app_context():
-        db.engine.dispose()
-
-
-def test_other_pages_do_not_run_the_limiter(app):
-    from assessor.extensions import LIMITED_BLUEPRINT, _is_limiters
-
-    for hooks in (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs):
-        assert not any(_is_limiters(hook) for hook in hooks.get(None, []))
-        assert any(_is_limiters(hook) for hook in hooks[LIMITED_BLUEPRINT])

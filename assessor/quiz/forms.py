@@ -2,53 +2,24 @@
 
 from __future__ import annotations
 
-from functools import cache
-
-from babel import support
 from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..bank import Dimension, Question, localize
-from ..extensions import per_app
 from ..i18n import BANK_SIZES, BANK_TYPES, country_choices
-from ..languages import current_language
 from ..scoring import NA, Answer
 
 #: Form keys that are not answers: the CSRF token and the Back/Next/Review buttons.
 NON_ANSWER_KEYS = frozenset({"csrf_token", "nav"})
 
 
-@cache
-def _wtforms_catalog(language: str) -> support.Translations:
-    return support.Translations.load(messages_path(), [language], domain="wtforms")
-
-
-class WTFormsMessages:
-    """WTForms' own messages in the request's language, each catalog read once per worker.
-
-    Flask-WTF's default reads and parses the catalog from disk on every request that
-    builds a form, a noticeable share of the quiz pages' time.
-    """
-
-    def gettext(self, string: str) -> str:
-        return _wtforms_catalog(current_language()).ugettext(string)
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return _wtforms_catalog(current_language()).ungettext(singular, plural, n)
-
-
 class QuizForm(FlaskForm):
-    """Base of the quiz's forms: Flask-WTF's, with WTForms' messages cached."""
-
-    class Meta:
-        def get_translations(self, form):
-            return WTFormsMessages()
+    """Base of the quiz's forms: Flask-WTF's, whose WTForms messages follow Flask-Babel's locale."""
 
 
 def _strip(value: str | None) -> str | None:
@@ -110,12 +81,7 @@ def value_key(answer: Answer) -> str:
 
 
 class PageForm(QuizForm):
-    """Base of the per-dimension forms made by :func:`make_page_form`."""
-
-    class Meta:
-        # CSRFProtect has checked the token of every POST before any view runs; a field
-        # of its own would sign a new token for every page sent, only to throw it away.
-        csrf = False
+    """Base of the per-dimension forms made by :func:`page_form`."""
 
     #: The dimension the page was rendered for; a mismatch means a stale or tampered page.
     dimension = HiddenField()
@@ -157,15 +123,6 @@ class PageForm(QuizForm):
 
 
 def page_form(dimension: Dimension, language: str) -> type[PageForm]:
-    """The form class of one dimension's page in ``language``, built once per app."""
-    return per_app(
-        "assessor.page_forms",
-        (dimension.id, language),
-        lambda: make_page_form(dimension, language),
-    )
-
-
-def make_page_form(dimension: Dimension, language: str) -> type[PageForm]:
     """Build the form class of one dimension's page.
 
     Naming rule: each question is a radio field named by its question id (e.g.

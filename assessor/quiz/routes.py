@@ -5,27 +5,20 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 
 from .. import assessments, charts, comparison
 from ..bank import Bank, Dimension
-from ..csrf import csrf_token
 from ..extensions import question_bank
 from ..languages import current_language
 from ..models import Assessment
 from .forms import PageForm, StartForm, page_form, value_key
-from .pages import step_page, step_skeleton
 
 bp = Blueprint("quiz", __name__)
-
-#: Where Flask-Login keeps the signed-in user's id in the session.
-_USER_ID = "_user_id"
 
 
 def _assessment_or_404(token: str) -> Assessment:
@@ -87,32 +80,28 @@ def resume(token: str):
 def step(token: str, step: int):
     bank = question_bank.bank
     dimension = _dimension_or_404(step)
-    language = current_language()
+    form_class = page_form(dimension, current_language())
     if request.method == "POST":
-        form = page_form(dimension, language)(data={"dimension": dimension.id})
+        form = form_class(data={"dimension": dimension.id})
         if form.validate_on_submit():
             # The write transaction finds the assessment itself: no read transaction first.
             if not assessments.save_answers(token, form.answers()):
                 abort(404)
             return redirect(_after_saving(token, step, len(bank.dimensions)))
-
     saved = _saved_or_404(bank, token)
     initial = {
         q.id: value_key(saved.answers[q.id]) for q in dimension.questions if q.id in saved.answers
     }
     if request.method == "GET":
-        if _USER_ID in session or "_flashes" in session:
-            # A consultant's header and flashed messages are not in the skeleton. (Without
-            # a user id in the session nobody is signed in: no remember-me cookie is ever
-            # set. Looking, as current_user does, cost more than the rest of the page.)
-            return _render_step(token, step, dimension, language, chosen=initial)
-        return _fill_step(token, step, dimension, language, chosen=initial)
-    # Shown again as sent, with the errors; a question left blank keeps its saved answer.
-    chosen = {
-        qid: initial.get(qid) if form[qid].data is None else form[qid].data
-        for qid in form.question_ids
-    }
-    return _render_step(token, step, dimension, language, chosen=chosen, form=form), 422
+        form = form_class(formdata=None, data={"dimension": dimension.id, **initial})
+        return _render_step(token, step, dimension, form)
+    # Shown again as sent, with the errors, ready to send again: the page's own dimension,
+    # and a question left blank keeps its saved answer.
+    form.dimension.data = dimension.id
+    for qid in form.question_ids:
+        if form[qid].data is None:
+            form[qid].data = initial.get(qid)
+    return _render_step(token, step, dimension, form), 422
 
 
 def _after_saving(token: str, step: int, steps: int) -> str:
@@ -127,48 +116,15 @@ def _after_saving(token: str, step: int, steps: int) -> str:
     return url_for("quiz.step", token=token, step=step + 1)
 
 
-def _fill_step(
-    token: str, step: int, dimension: Dimension, language: str, chosen: dict[str, str | None]
-) -> str:
-    """The step page for an anonymous respondent, from its skeleton: what ``_render_step``
-    renders, without rendering (see :mod:`assessor.skeletons`)."""
-    skeleton = step_skeleton(dimension, step, len(question_bank.bank.dimensions), language)
-    values = {"token": token}
-    if current_app.config["WTF_CSRF_ENABLED"]:
-        values["csrf"] = csrf_token()
-    for index, question in enumerate(step_page(dimension, language).questions):
-        values[f"options{index}"] = question.options_html(chosen.get(question.id))
-    return skeleton.fill(values)
-
-
-def _render_step(
-    token: str,
-    step: int,
-    dimension: Dimension,
-    language: str,
-    chosen: dict[str, str | None],
-    form: PageForm | None = None,
-) -> str:
-    """The step page with ``chosen`` options checked and, after a failed POST, ``form``'s errors."""
-    page = step_page(dimension, language)
-    # Each question with its options' markup and its errors, worked out here rather than
-    # in the template: a loop or a call in Jinja costs several times one in Python.
-    questions = [
-        (
-            question,
-            question.options_html(chosen.get(question.id)),
-            form[question.id].errors if form is not None else (),
-        )
-        for question in page.questions
-    ]
+def _render_step(token: str, step: int, dimension: Dimension, form: PageForm) -> str:
+    """The step page with the form's chosen options checked and any errors shown."""
     return render_template(
         "quiz/step.html",
         token=token,
-        page=page,
-        questions=questions,
+        dimension=dimension,
+        form=form,
         step=step,
         steps=len(question_bank.bank.dimensions),
-        form=form,
     )
 
 
