@@ -102,24 +102,24 @@ def row(name: str, ours: float, floor: float, unit: str, target: str, ok: bool) 
 def main() -> None:
     import weasyprint
 
-    from assessor import report
-    from assessor.answersfile import load_answers
-    from assessor.bank import load_bank
+    from assessor.domain.answersfile import load_answers
+    from assessor.domain.bank import load_bank
+    from assessor.pdf import render
 
     data = load_answers(EXAMPLE, load_bank())
-    html = report.render_html(data)
+    html = render.render_html(data)
     work = Path(tempfile.mkdtemp(prefix="assessor-bench-"))
     print(f"{'measure':<44} {'ours':>9} {'floor':>9}     {'ratio':>8}  {'target':<14} result")
 
     app, bare = timed_side_by_side(
-        lambda: report.render_pdf(data),
-        lambda: weasyprint.HTML(string=html, base_url=report.BASE_URL).write_pdf(),
+        lambda: render.render_pdf(data),
+        lambda: weasyprint.HTML(string=html, base_url=render.BASE_URL).write_pdf(),
     )
     row("1. render, app vs bare WeasyPrint", app, bare, "s", "<= 1.15x", app <= 1.15 * bare)
 
     # Next to a copy of the package's static files, so that Chromium prints the same
     # document: the HTML links its stylesheet and fonts relative to that folder.
-    shutil.copytree(report.static_dir(), work, dirs_exist_ok=True)
+    shutil.copytree(render.static_dir(), work, dirs_exist_ok=True)
     html_file = work / "report.html"
     html_file.write_text(html, encoding="utf-8")
     have_chromium = Path(CHROMIUM).exists()
@@ -275,7 +275,7 @@ def worker_peak_rss(example: Path, renders: int, out: Path) -> int:
     """Highest resident size (kB) any batch worker reaches while rendering ``renders`` reports."""
     import threading
 
-    from assessor import batch
+    from assessor.pdf import batch
 
     jobs = [batch.Job(answers=example, output=out / f"{n}.pdf") for n in range(renders)]
     peak = 0
@@ -318,9 +318,10 @@ def zip_export_time(clients: int, instance: Path) -> float:
     """Seconds the workspace takes to answer a ZIP export of ``clients`` reports, none cached."""
     from flask_migrate import upgrade
 
-    from assessor import accounts, create_app
-    from assessor.answersfile import load_answers
-    from assessor.quiz.forms import value_key
+    from assessor import create_app
+    from assessor.domain.answersfile import load_answers
+    from assessor.services import accounts
+    from assessor.web.quiz.forms import value_key
 
     instance.mkdir(parents=True)
     app = create_app(
@@ -338,9 +339,9 @@ def zip_export_time(clients: int, instance: Path) -> float:
     with app.app_context():
         upgrade()
         accounts.create("bench@firm.example", "bench password 123")
-        answers = load_answers(EXAMPLE, app.extensions["assessor.bank"]).answers
+        answers = load_answers(EXAMPLE, app.extensions["assessor.domain.bank"]).answers
     client.post("/login", data={"email": "bench@firm.example", "password": "bench password 123"})
-    bank = app.extensions["assessor.bank"]
+    bank = app.extensions["assessor.domain.bank"]
     for n in range(clients):
         made = client.post(
             "/workspace/clients/new", data={"name": f"Bank {n}", "report_language": "pl"}
@@ -363,9 +364,9 @@ def zip_export_time(clients: int, instance: Path) -> float:
 MEMORY_PROBE = """
 import sys
 from pathlib import Path
-from assessor import report
-from assessor.answersfile import load_answers
-from assessor.bank import load_bank
+from assessor.pdf import render
+from assessor.domain.answersfile import load_answers
+from assessor.domain.bank import load_bank
 
 def rss_kb():
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -376,7 +377,7 @@ data = load_answers(sys.argv[1], load_bank())
 renders = int(sys.argv[2])
 early = None
 for n in range(1, renders + 1):
-    report.render_pdf(data)
+    render.render_pdf(data)
     if n == min(20, renders):
         early = rss_kb()
 print(early, rss_kb())

@@ -65,7 +65,7 @@ def database(work: Path, name: str):
     from sqlalchemy.engine import make_url
 
     from assessor import create_app
-    from assessor.database import normalise_url
+    from assessor.data.database import normalise_url
 
     admin = None
     if DATABASE_URL:
@@ -88,7 +88,7 @@ def database(work: Path, name: str):
     try:
         yield app, url
     finally:
-        from assessor.extensions import db
+        from assessor.data.database import db
 
         with app.app_context():
             db.engine.dispose()

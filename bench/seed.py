@@ -15,10 +15,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select
 
-from assessor import accounts
-from assessor.extensions import db, question_bank
-from assessor.i18n import BANK_TYPES
-from assessor.models import Answer, Assessment, Client, User
+from assessor.data.database import db
+from assessor.data.models import Answer, Assessment, Client, User
+from assessor.domain.locales import BANK_TYPES
+from assessor.services import accounts
+from assessor.web.extensions import question_bank
 
 EMAIL = "bench@firm.example"
 PASSWORD = "bench password 1"

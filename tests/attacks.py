@@ -12,8 +12,8 @@ from html.parser import HTMLParser
 
 from PIL import Image
 
-from assessor.extensions import db
-from assessor.models import Answer, Assessment, Client, DimensionNote, User
+from assessor.data.database import db
+from assessor.data.models import Answer, Assessment, Client, DimensionNote, User
 
 from .web import PASSWORD, answer_all, new_assessment, new_client, page_data, sign_in, start
 
@@ -166,9 +166,9 @@ class World:
 
 def build_world(app) -> World:
     """Populate ``app`` through its own pages, as real users would."""
-    from assessor import accounts
+    from assessor.services import accounts
 
-    bank = app.extensions["assessor.bank"]
+    bank = app.extensions["assessor.domain.bank"]
     with app.app_context():
         user_a = accounts.create("a@firm.example", PASSWORD).id
         user_b = accounts.create("b@firm.example", PASSWORD).id

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assessor.bank import Bank, load_bank
-from assessor.extensions import db
+from assessor.data.database import db
+from assessor.domain.bank import Bank, load_bank
 
 from .databases import fresh_database
 
@@ -67,7 +67,7 @@ def runner(app):
 @pytest.fixture
 def consultants(app):
     """Two consultant accounts, a@firm.example and b@firm.example; returns their ids."""
-    from assessor import accounts
+    from assessor.services import accounts
 
     from .web import PASSWORD
 

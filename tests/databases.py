@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from assessor.database import normalise_url
+from assessor.data.database import normalise_url
 
 #: The PostgreSQL database to test against, or ``None`` for SQLite.
 TEST_DATABASE_URL = (

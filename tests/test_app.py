@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assessor import create_app
-from assessor.config import ConfigurationError
+from assessor.web.config import ConfigurationError
 
 
 def test_refuses_to_start_on_an_invalid_bank(tmp_path):

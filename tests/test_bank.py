@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessor.bank import BankError, load_bank, localize
+from assessor.domain.bank import BankError, load_bank, localize
 
 from .conftest import MINI_BANK
 

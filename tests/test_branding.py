@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from assessor import logos
+from assessor.services import branding
 
 from .web import answer_all, new_assessment, new_client, sign_in
 
@@ -32,8 +32,8 @@ def noisy_png(min_bytes: int) -> bytes:
 
 def test_png_and_jpeg_are_reencoded_as_png():
     for fmt in ("PNG", "JPEG"):
-        result = logos.reencode(image_bytes(fmt))
-        assert result.startswith(logos.PNG_SIGNATURE)
+        result = branding.reencode(image_bytes(fmt))
+        assert result.startswith(branding.PNG_SIGNATURE)
         assert Image.open(io.BytesIO(result)).size == (120, 40)
 
 
@@ -49,21 +49,21 @@ def test_png_and_jpeg_are_reencoded_as_png():
     ],
 )
 def test_refused_uploads(data, code):
-    with pytest.raises(logos.LogoError) as info:
-        logos.reencode(data)
+    with pytest.raises(branding.LogoError) as info:
+        branding.reencode(data)
     assert str(info.value) == code
 
 
 def test_a_file_over_1_mb_is_refused():
-    with pytest.raises(logos.LogoError, match="too_large"):
-        logos.reencode(noisy_png(1_100_000)[:1_100_000])
+    with pytest.raises(branding.LogoError, match="too_large"):
+        branding.reencode(noisy_png(1_100_000)[:1_100_000])
 
 
 def test_truncation_is_caught_even_after_weasyprint_relaxed_pillow():
     import weasyprint  # noqa: F401 - importing it sets LOAD_TRUNCATED_IMAGES
 
-    with pytest.raises(logos.LogoError):
-        logos.reencode(image_bytes("PNG")[:-30])
+    with pytest.raises(branding.LogoError):
+        branding.reencode(image_bytes("PNG")[:-30])
 
 
 def upload(client, data: bytes, filename: str, **fields):
@@ -83,7 +83,7 @@ def test_branding_form(client, app, consultants):
     sign_in(client)
     assert upload(client, image_bytes("PNG"), "logo.jpg").status_code == 302  # name is irrelevant
     logo = client.get("/workspace/branding/logo.png")
-    assert logo.mimetype == "image/png" and logo.data.startswith(logos.PNG_SIGNATURE)
+    assert logo.mimetype == "image/png" and logo.data.startswith(branding.PNG_SIGNATURE)
 
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'
     refused = upload(client, svg, "logo.png", firm_name="Changed")
@@ -93,8 +93,8 @@ def test_branding_form(client, app, consultants):
     assert bad_colour.status_code == 422
     assert "#rrggbb" in bad_colour.get_data(as_text=True)
     with app.app_context():
-        from assessor.extensions import db
-        from assessor.models import User
+        from assessor.data.database import db
+        from assessor.data.models import User
 
         user = db.session.get(User, consultants[0])
         assert user.firm_name == "Kowalski & Partners"  # the refused posts changed nothing
@@ -102,7 +102,7 @@ def test_branding_form(client, app, consultants):
 
 
 def test_branded_pdf_embeds_the_logo(client, app, consultants):
-    bank = app.extensions["assessor.bank"]
+    bank = app.extensions["assessor.domain.bank"]
     sign_in(client)
     upload(client, image_bytes("JPEG", size=(300, 100)), "logo.jpeg")
     client_id = new_client(client)

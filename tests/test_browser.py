@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-from assessor import assessments
+from assessor.services import assessments
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 if not os.path.exists(CHROMIUM):
@@ -24,7 +24,7 @@ from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
-from assessor.extensions import db  # noqa: E402
+from assessor.data.database import db  # noqa: E402
 
 from .databases import fresh_database  # noqa: E402
 
@@ -101,7 +101,7 @@ def answer_page(page, choice: int) -> None:
 
 
 def test_french_assessment_completed_and_resumed_in_a_new_context(browser, base, live_app):
-    bank = live_app.extensions["assessor.bank"]
+    bank = live_app.extensions["assessor.domain.bank"]
     steps = len(bank.dimensions)
 
     def fr(message, **variables):
@@ -160,7 +160,7 @@ def test_french_assessment_completed_and_resumed_in_a_new_context(browser, base,
 
 
 def test_keyboard_only_and_without_javascript(browser, base, live_app):
-    bank = live_app.extensions["assessor.bank"]
+    bank = live_app.extensions["assessor.domain.bank"]
     context = browser.new_context(java_script_enabled=False, locale="en-GB")
     page = context.new_page()
     page.goto(base + "/start")
@@ -185,7 +185,7 @@ def test_keyboard_only_and_without_javascript(browser, base, live_app):
 
 
 def test_no_serious_accessibility_violations_on_any_page_type(browser, base, live_app):
-    bank = live_app.extensions["assessor.bank"]
+    bank = live_app.extensions["assessor.domain.bank"]
     context = browser.new_context(locale="pl-PL")
     page = context.new_page()
     checked = {}
@@ -227,11 +227,11 @@ def test_consultant_journey(browser, base, live_app, tmp_path):
     from PIL import Image
     from pypdf import PdfReader
 
-    from assessor import accounts
+    from assessor.services import accounts
 
     with live_app.app_context():
         accounts.create("journey@firm.example", "journey password 1")
-    bank = live_app.extensions["assessor.bank"]
+    bank = live_app.extensions["assessor.domain.bank"]
     logo = tmp_path / "logo.jpg"  # a PNG under a .jpg name: the content decides
     Image.new("RGB", (240, 80), (20, 90, 60)).save(logo, format="PNG")
 
@@ -310,11 +310,11 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 def test_no_page_breaks_the_content_security_policy(browser, base, live_app):
     """Every kind of page under the strict policy: no violation, and the script still runs."""
-    from assessor import accounts
+    from assessor.services import accounts
 
     with live_app.app_context():
         accounts.create("csp@firm.example", "csp password 12")
-    bank = live_app.extensions["assessor.bank"]
+    bank = live_app.extensions["assessor.domain.bank"]
     context = browser.new_context(locale="en-GB")
     context.add_init_script(CSP_LISTENER)
     page = context.new_page()

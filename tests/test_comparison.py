@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from assessor.comparison import compare, default_target, gap, targets_view
-from assessor.scoring import NA, score
+from assessor.domain.comparison import compare, default_target, gap, targets_view
+from assessor.domain.scoring import NA, score
 
 BEFORE = {"alpha.one": 0.5, "alpha.two": 0.25, "beta.one": 0.5, "beta.two": 0.5}
 AFTER = {"alpha.one": 1, "alpha.two": 0.5, "beta.one": NA, "beta.two": 0.25}

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from assessor.database import normalise_url, write_transaction
-from assessor.extensions import db
+from assessor.data.database import db, normalise_url, write_transaction
 
 from .databases import ON_POSTGRES, sqlite_only
 
@@ -85,7 +84,7 @@ def test_migrations_go_down_and_up_again(app):
 
 
 def test_server_databases_ping_pooled_connections_and_time_out():
-    from assessor.database import engine_options
+    from assessor.data.database import engine_options
 
     options = engine_options("postgresql+psycopg://u@h/db")
     assert options["pool_pre_ping"] is True

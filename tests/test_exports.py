@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from assessor.cli import main
-from assessor.exports import neutralise
+from assessor.services.exports import neutralise
 
 from .web import answer_all, new_assessment, new_client, sign_in
 
@@ -24,7 +24,7 @@ def test_neutralise_formula_cells():
 
 
 def setup_two_clients(client, app):
-    bank = app.extensions["assessor.bank"]
+    bank = app.extensions["assessor.domain.bank"]
     sign_in(client)
     first = new_client(client, '=HYPERLINK("http://evil.example","x")')
     second = new_client(client, "Bank Spółdzielczy w Żółkiewce")

@@ -15,10 +15,10 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, select
 
-from assessor import assessments
-from assessor.models import Answer, Assessment
-from assessor.quiz.forms import value_key
-from assessor.scoring import NA
+from assessor.data.models import Answer, Assessment
+from assessor.domain.scoring import NA
+from assessor.services import assessments
+from assessor.web.quiz.forms import value_key
 
 from .respondents import Respondent, Tally, run_all
 from .server import Gunicorn
@@ -84,7 +84,7 @@ def test_many_respondents_at_once_lose_and_duplicate_nothing(server, database_ur
 def test_a_killed_server_loses_no_acknowledged_answer_and_every_assessment_resumes(
     server, database_url, app
 ):
-    bank = app.extensions["assessor.bank"]
+    bank = app.extensions["assessor.domain.bank"]
     tally = Tally()
     respondents = [Respondent(seed=1000 + n, tally=tally) for n in range(RESPONDENTS)]
     total_pages = RESPONDENTS * len(bank.dimensions)

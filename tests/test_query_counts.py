@@ -6,8 +6,8 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
-from assessor import assessments, clients
-from assessor.extensions import db
+from assessor.data.database import db
+from assessor.services import assessments, clients
 
 from .web import page_data, sign_in, start
 
@@ -41,7 +41,7 @@ def queries(app, client, path: str) -> int:
 
 def add_clients(app, consultant_id: int, count: int, start: int = 0, **fields) -> list[str]:
     """``count`` clients with two completed assessments each; return the latest tokens."""
-    bank = app.extensions["assessor.bank"]
+    bank = app.extensions["assessor.domain.bank"]
     tokens = []
     with app.app_context():
         for n in range(start, start + count):
@@ -87,7 +87,7 @@ def test_results_queries_do_not_grow_with_the_peer_group(app, client, consultant
 
 
 def test_step_page_reads_its_assessment_and_answers_in_one_query(app, client):
-    bank = app.extensions["assessor.bank"]
+    bank = app.extensions["assessor.domain.bank"]
     token = start(client)
     dimension = bank.dimensions[2]
     assert client.post(f"/a/{token}/step/3", data=page_data(dimension, "1")).status_code == 302
@@ -95,7 +95,7 @@ def test_step_page_reads_its_assessment_and_answers_in_one_query(app, client):
 
 
 def test_saving_a_page_is_one_lookup_and_two_writes(app, client):
-    bank = app.extensions["assessor.bank"]
+    bank = app.extensions["assessor.domain.bank"]
     token = start(client)
     path, data = f"/a/{token}/step/3", page_data(bank.dimensions[2], "0.5")
     client.post(path, data=data)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assessor.bank import OPTION_VALUES
-from assessor.i18n import LANGUAGES
+from assessor.domain.bank import OPTION_VALUES
+from assessor.domain.locales import LANGUAGES
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SEED_IDS = {

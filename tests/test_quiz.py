@@ -6,16 +6,17 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import event
 
-from assessor import assessments, scoring
-from assessor.extensions import db
-from assessor.models import Assessment
+from assessor.data.database import db
+from assessor.data.models import Assessment
+from assessor.domain import scoring
+from assessor.services import assessments
 
 from .web import count_answers, page_data, saved_answers, start
 
 
 @pytest.fixture
 def bank(app):
-    return app.extensions["assessor.bank"]
+    return app.extensions["assessor.domain.bank"]
 
 
 def test_home_lists_every_dimension_and_source(client, bank):

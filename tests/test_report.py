@@ -9,8 +9,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from assessor import report
-from assessor.scoring import NA
+from assessor.domain import report_input
+from assessor.domain.scoring import NA
+from assessor.pdf import render
 
 LANGUAGES = ("en", "fr", "nl", "it", "pl")
 BANK_NAME = "Bank Spółdzielczy w Żółkiewce"
@@ -36,7 +37,7 @@ def make_input(bank, language, **overrides):
         country="PL",
         bank_type="cooperative",
     )
-    return report.ReportInput(**{**fields, **overrides})
+    return report_input.ReportInput(**{**fields, **overrides})
 
 
 def page_texts(pdf: bytes) -> list[str]:
@@ -49,10 +50,10 @@ def rendered(request, shipped_bank):
     data = make_input(
         shipped_bank,
         request.param,
-        baseline=report.Baseline(date=dt.date(2025, 11, 20), answers=earlier),
+        baseline=report_input.Baseline(date=dt.date(2025, 11, 20), answers=earlier),
     )
-    fetcher = report.StaticOnlyFetcher()
-    pdf = report.write_pdf(report.render_html(data), fetcher)
+    fetcher = render.StaticOnlyFetcher()
+    pdf = render.write_pdf(render.render_html(data), fetcher)
     return data, pdf, page_texts(pdf), fetcher
 
 
@@ -74,7 +75,7 @@ def test_report_prints_with_the_packaged_fonts_only(rendered):
 
     _data, pdf, pages, _ = rendered
     covered = set()
-    for font in (report.STATIC / "fonts").glob("*.ttf"):
+    for font in (render.STATIC / "fonts").glob("*.ttf"):
         covered.update(TTFont(font).getBestCmap())
     text = "".join(pages)
     assert "→" in text and "▲" in text  # the progress section's arrows are there
@@ -126,10 +127,10 @@ def test_answers_na_and_unanswered_are_marked(rendered):
 
 
 def test_branding_hook_puts_the_firm_on_cover_and_footer(shipped_bank):
-    branding = report.Branding(firm_name="Kowalski & Partners", accent="#7a1f5c")
-    html = report.render_html(make_input(shipped_bank, "en", branding=branding))
+    branding = report_input.Branding(firm_name="Kowalski & Partners", accent="#7a1f5c")
+    html = render.render_html(make_input(shipped_bank, "en", branding=branding))
     assert "--accent: #7a1f5c" in html
-    pdf = report.write_pdf(html)
+    pdf = render.write_pdf(html)
     pages = page_texts(pdf)
     assert "Kowalski & Partners" in pages[0]
     assert "Kowalski & Partners" in pages[3]
@@ -140,8 +141,8 @@ def test_branding_hook_puts_the_firm_on_cover_and_footer(shipped_bank):
     "accent", ["red", "#7a1f5c; } body { background: url(http://x.example/) }", "#7a1f5", ""]
 )
 def test_an_accent_that_is_not_rrggbb_never_reaches_the_stylesheet(shipped_bank, accent):
-    branding = report.Branding(firm_name="Firm", accent=accent)
-    html = report.render_html(make_input(shipped_bank, "en", branding=branding))
+    branding = report_input.Branding(firm_name="Firm", accent=accent)
+    html = render.render_html(make_input(shipped_bank, "en", branding=branding))
     assert "--accent:" not in html.split("</style>")[0].split("<style>")[1]
 
 
@@ -156,10 +157,10 @@ HOSTILE = [
 @pytest.mark.parametrize(("name", "role"), [HOSTILE[0:2], HOSTILE[2:4]])
 def test_user_text_is_printed_as_text_and_fetches_nothing(shipped_bank, name, role):
     data = make_input(shipped_bank, "en", bank_name=name, respondent_role=role)
-    html = report.render_html(data)
+    html = render.render_html(data)
     assert name not in html and role not in html  # escaped: no element exists to fetch from
-    fetcher = report.StaticOnlyFetcher()
-    pdf = report.write_pdf(html, fetcher)
+    fetcher = render.StaticOnlyFetcher()
+    pdf = render.write_pdf(html, fetcher)
     assert fetcher.refused == []
     cover = page_texts(pdf)[0].replace(" ", "")  # extraction may break a long line anywhere
     assert name.replace(" ", "") in cover and role.replace(" ", "") in cover
@@ -172,20 +173,20 @@ def test_user_text_is_printed_as_text_and_fetches_nothing(shipped_bank, name, ro
         "http://127.0.0.1:9/x.css",
         "https://example.com/font.ttf",
         "ftp://example.com/x",
-        report.BASE_URL + "../bank.py",
-        report.BASE_URL + "..%2f..%2fpyproject.toml",
-        "file://evil.example/" + report.STATIC.as_posix() + "/css/report.css",
+        render.BASE_URL + "../bank.py",
+        render.BASE_URL + "..%2f..%2fpyproject.toml",
+        "file://evil.example/" + render.STATIC.as_posix() + "/css/report.css",
     ],
 )
 def test_fetcher_refuses_anything_but_packaged_static_files(url):
-    fetcher = report.StaticOnlyFetcher()
+    fetcher = render.StaticOnlyFetcher()
     with pytest.raises(ValueError):
         fetcher.fetch(url)
     assert fetcher.refused == [url] or url.split(":")[0] not in ("file",)
 
 
 def test_fetcher_serves_static_files_and_data_uris():
-    fetcher = report.StaticOnlyFetcher()
-    response = fetcher.fetch(report.BASE_URL + "css/report.css")
+    fetcher = render.StaticOnlyFetcher()
+    response = fetcher.fetch(render.BASE_URL + "css/report.css")
     assert b"@page" in response.read()
     assert fetcher.fetch("data:text/plain;base64,aGk=").read() == b"hi"

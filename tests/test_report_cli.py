@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from assessor.cli import main
+from assessor.pdf import render
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "answers.yaml"
 
@@ -52,7 +53,7 @@ def test_batch_renders_every_file_in_parallel(tmp_path):
 
 
 def test_batch_workers_are_replaced_after_their_share_of_reports(tmp_path):
-    from assessor import batch
+    from assessor.pdf import batch
 
     jobs = [batch.Job(answers=EXAMPLE, output=tmp_path / f"{n}.html", html=True) for n in range(5)]
     outcomes = list(batch.render_many(jobs, workers=1, recycle_after=2))
@@ -114,9 +115,9 @@ def test_bad_answers_file_names_file_line_and_field_and_writes_nothing(
 def test_a_render_past_its_time_limit_is_stopped_and_reported(tmp_path, monkeypatch):
     import time
 
-    from assessor import batch, report
+    from assessor.pdf import batch
 
-    monkeypatch.setattr(report, "write_pdf", lambda html: time.sleep(5))
+    monkeypatch.setattr(render, "write_pdf", lambda html: time.sleep(5))
     outcome = batch.render(batch.Job(answers=EXAMPLE, output=tmp_path / "slow.pdf", timeout=1))
     assert not outcome.ok
     assert outcome.errors == (f"{EXAMPLE}: stopped after 1 s",)

@@ -6,7 +6,7 @@ import io
 
 from pypdf import PdfReader
 
-from assessor import report
+from assessor.pdf import render
 
 from .web import page_data, start
 
@@ -32,11 +32,11 @@ def test_defaults_to_the_assessment_language(client):
 
 
 def test_unchanged_assessment_is_not_rendered_again(client, app, monkeypatch):
-    bank = app.extensions["assessor.bank"]
+    bank = app.extensions["assessor.domain.bank"]
     token = start(client)
     calls = []
-    real = report.render_pdf
-    monkeypatch.setattr(report, "render_pdf", lambda data: calls.append(1) or real(data))
+    real = render.render_pdf
+    monkeypatch.setattr(render, "render_pdf", lambda data: calls.append(1) or real(data))
 
     first = client.get(f"/a/{token}/report.pdf?lang=en")
     second = client.get(f"/a/{token}/report.pdf?lang=en")

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from assessor.requestlog import LOGGER_NAME, redact, request_id
+from assessor.web.requestlog import LOGGER_NAME, redact, request_id
 
 from .web import start
 

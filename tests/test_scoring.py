@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessor.bank import OPTION_VALUES, Bank
-from assessor.scoring import NA, check_answer, score
+from assessor.domain.bank import OPTION_VALUES, Bank
+from assessor.domain.scoring import NA, check_answer, score
 
 ALL_TOP = {"alpha.one": 1, "alpha.two": 1, "beta.one": 1, "beta.two": 1}
 

@@ -12,7 +12,7 @@ import secrets
 
 import pytest
 
-from assessor import report
+from assessor.pdf import render
 
 from .attacks import World, build_world, log_in_session, make_app, methods_of, routes
 
@@ -60,7 +60,7 @@ def world(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _no_weasyprint(monkeypatch):
     """Access is decided before printing: the report's HTML stands in for the PDF."""
-    monkeypatch.setattr(report, "write_pdf", lambda html, fetcher=None: html.encode())
+    monkeypatch.setattr(render, "write_pdf", lambda html, fetcher=None: html.encode())
 
 
 def test_every_route_has_an_access_rule(world):

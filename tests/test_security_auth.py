@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from limits import parse_many
 
-from assessor import accounts, create_app
-from assessor.extensions import limiter
+from assessor import create_app
+from assessor.services import accounts
+from assessor.web.extensions import limiter
 
 from .web import PASSWORD, sign_in
 
@@ -181,7 +182,7 @@ TARGETS = st.tuples(
 def test_next_stays_on_this_site_whatever_it_says(app, target):
     """However a browser reads the redirect (dropping tabs and line breaks, a backslash as a
     slash), it stays on this host."""
-    from assessor.auth.routes import _safe_next
+    from assessor.web.auth.routes import _safe_next
 
     with app.test_request_context():
         location = _safe_next(target)

@@ -12,8 +12,9 @@ from PIL import Image
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from assessor import create_app, report
-from assessor.config import DEV_SECRET_KEY, ConfigurationError
+from assessor import create_app
+from assessor.pdf import render
+from assessor.web.config import DEV_SECRET_KEY, ConfigurationError
 
 from .attacks import build_world, log_in_session, make_app
 from .web import PASSWORD, sign_in, start
@@ -116,7 +117,7 @@ def test_resume_link_pages_are_never_stored_by_caches(world):
             assert "no-store" not in response.headers.get("Cache-Control", ""), name
     # The PDF may be kept by the browser (and revalidated by ETag), never by a shared cache.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(report, "write_pdf", lambda html, fetcher=None: b"%PDF-")
+        patch.setattr(render, "write_pdf", lambda html, fetcher=None: b"%PDF-")
         response = client.get(f"/a/{world.token}/report.pdf")
     assert response.headers["Cache-Control"] == "private, no-cache"
 
@@ -124,7 +125,7 @@ def test_resume_link_pages_are_never_stored_by_caches(world):
 def test_production_session_cookie_is_secure_httponly_lax(tmp_path):
     app = production_app(tmp_path)
     with app.app_context():
-        from assessor import accounts
+        from assessor.services import accounts
 
         accounts.create("a@firm.example", PASSWORD)
     client = app.test_client()
@@ -209,7 +210,7 @@ def test_make_run_writes_a_strong_key():
     import secrets
     from pathlib import Path
 
-    from assessor.config import check_secret_key
+    from assessor.web.config import check_secret_key
 
     makefile = (Path(__file__).parent.parent / "Makefile").read_text()
     assert "secrets.token_hex(32)" in makefile

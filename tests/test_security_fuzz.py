@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.test import encode_multipart
 
-from assessor import report
+from assessor.pdf import render
 
 from .attacks import World, build_world, log_in_session, make_app, routes
 
@@ -35,7 +35,7 @@ def world():
     from pathlib import Path
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(report, "write_pdf", lambda html, fetcher=None: html.encode())
+        patch.setattr(render, "write_pdf", lambda html, fetcher=None: html.encode())
         with tempfile.TemporaryDirectory() as tmp:
             app = make_app(Path(tmp))
             app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash is a 500, as in production
@@ -43,7 +43,7 @@ def world():
 
 
 def field_names(world: World) -> list[str]:
-    bank = world.app.extensions["assessor.bank"]
+    bank = world.app.extensions["assessor.domain.bank"]
     first = bank.dimensions[0]
     names = [q.id for q in first.questions]
     names += [f"notes-{first.id}", f"target-{first.id}"]

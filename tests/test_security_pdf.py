@@ -19,7 +19,8 @@ import pytest
 from PIL import Image, PngImagePlugin
 from pypdf import PdfReader
 
-from assessor import report
+from assessor.domain import report_input
+from assessor.pdf import render
 
 from .attacks import XSS_PAYLOADS, log_in_session, make_app
 from .web import start
@@ -77,7 +78,7 @@ def ssrf_payloads(base: str) -> list[str]:
 def watched(monkeypatch):
     """Every fetcher the renderer makes, with what it fetched and what it refused."""
     fetchers = []
-    make = report.StaticOnlyFetcher
+    make = render.StaticOnlyFetcher
 
     def watching():
         fetcher = make()
@@ -92,7 +93,7 @@ def watched(monkeypatch):
         fetchers.append(fetcher)
         return fetcher
 
-    monkeypatch.setattr(report, "StaticOnlyFetcher", watching)
+    monkeypatch.setattr(render, "StaticOnlyFetcher", watching)
     return fetchers
 
 
@@ -108,7 +109,7 @@ def squeeze(text: str) -> str:
 
 def assert_nothing_fetched(fetchers, base: str) -> None:
     assert fetchers, "the report was not rendered through the watched fetcher"
-    static = report.BASE_URL
+    static = render.BASE_URL
     for fetcher in fetchers:
         assert fetcher.refused == []  # escaped text makes no element that could fetch
         for url in fetcher.fetched:
@@ -141,9 +142,9 @@ def self_assessment_pdf(app, bank_name: str, role: str) -> bytes:
 
 
 def client_pdf(app, name: str, notes: list[str], firm: str, logo: bytes) -> tuple[bytes, str]:
-    from assessor import accounts
+    from assessor.services import accounts
 
-    bank = app.extensions["assessor.bank"]
+    bank = app.extensions["assessor.domain.bank"]
     with app.app_context():
         user_id = accounts.create(f"pdf{len(notes)}-{abs(hash(name))}@firm.example", "p" * 12).id
     client = app.test_client()
@@ -171,7 +172,7 @@ def test_script_and_template_payloads_print_as_text(app, watched, listener):
     first = text_of(self_assessment_pdf(app, PDF_PAYLOADS[0], PDF_PAYLOADS[1]))
     for payload in PDF_PAYLOADS[:2]:
         assert squeeze(payload) in first, payload
-    bank = app.extensions["assessor.bank"]
+    bank = app.extensions["assessor.domain.bank"]
     notes = PDF_PAYLOADS[4 : 4 + len(bank.dimensions)]
     pdf, _logo = client_pdf(app, PDF_PAYLOADS[2], notes, PDF_PAYLOADS[3], logo_with_references(""))
     text = text_of(pdf)
@@ -202,7 +203,7 @@ def test_no_field_makes_the_renderer_fetch_anything(app, watched, listener):
 def test_a_hostile_accent_colour_is_refused_and_the_fetcher_would_stop_it_anyway(
     app, watched, listener, shipped_bank
 ):
-    from assessor import accounts
+    from assessor.services import accounts
 
     with app.app_context():
         user_id = accounts.create("accent@firm.example", "p" * 12).id
@@ -214,15 +215,15 @@ def test_a_hostile_accent_colour_is_refused_and_the_fetcher_would_stop_it_anyway
     # Past the form's check (an answers file, a future code path), the renderer drops it.
     import datetime as dt
 
-    data = report.ReportInput(
+    data = report_input.ReportInput(
         bank=shipped_bank,
         answers={},
         bank_name="Accent Bank",
         language="en",
         date=dt.date(2026, 12, 1),
-        branding=report.Branding(firm_name="F", accent=hostile),
+        branding=report_input.Branding(firm_name="F", accent=hostile),
     )
-    fetcher = report.StaticOnlyFetcher()
-    report.write_pdf(report.render_html(data), fetcher)
+    fetcher = render.StaticOnlyFetcher()
+    render.write_pdf(render.render_html(data), fetcher)
     assert Hits.hits == []
     assert fetcher.refused == []  # it never reached the stylesheet, so nothing was tried

@@ -14,8 +14,9 @@ import pytest
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
-from assessor import assessments, security
-from assessor.extensions import db
+from assessor.data.database import db
+from assessor.services import assessments
+from assessor.web import security
 
 from .attacks import make_app
 from .web import page_data, start
@@ -64,7 +65,7 @@ def test_a_guessed_token_gets_the_same_404_as_a_malformed_one(client, path):
 
 
 def test_answers_cannot_be_posted_to_a_guessed_token(client, app):
-    bank = app.extensions["assessor.bank"]
+    bank = app.extensions["assessor.domain.bank"]
     start(client)
     guess = secrets.token_urlsafe(32)
     response = client.post(f"/a/{guess}/step/1", data=page_data(bank.dimensions[0]))
@@ -114,7 +115,7 @@ def test_tokens_never_reach_the_logs(served, caplog, monkeypatch):
     """A whole session with a refused page, a crash and a database error: no token logged."""
     app, base = served
     caplog.set_level(logging.DEBUG)
-    bank = app.extensions["assessor.bank"]
+    bank = app.extensions["assessor.domain.bank"]
     with app.test_client() as client:
         token = start(client, "Logged Bank")
     dimension = bank.dimensions[0]

@@ -13,8 +13,8 @@ import io
 
 import pytest
 
-from assessor.extensions import db
-from assessor.models import User
+from assessor.data.database import db
+from assessor.data.models import User
 
 from .attacks import XSS_PAYLOADS, inert_in, log_in_session, make_app, png_bytes, same_structure
 from .web import page_data, start
@@ -70,7 +70,7 @@ def test_bank_name_in_the_quiz_pages(app):
     def pages_for(value):
         client = app.test_client()
         token = start(client, value, respondent_role=value)
-        bank = app.extensions["assessor.bank"]
+        bank = app.extensions["assessor.domain.bank"]
         client.post(f"/a/{token}/step/1", data=page_data(bank.dimensions[0], "0.5"))
         urls = ["welcome", "step/1", "step/2", "review", "results"]
         return {u: client.get(f"/a/{token}/{u}").get_data(as_text=True) for u in urls}
@@ -94,7 +94,7 @@ def test_refused_start_form_echoes_the_text_inertly(app):
 
 def client_world(app, value: str):
     """A consultant whose client, notes, firm name and search all carry ``value``."""
-    bank = app.extensions["assessor.bank"]
+    bank = app.extensions["assessor.domain.bank"]
     client = consultant(app, value)
     response = client.post("/workspace/clients/new", data={"name": value, "report_language": "en"})
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -104,7 +104,7 @@ def client_world(app, value: str):
         created = client.post(f"/workspace/clients/{client_id}/assessments")
         assessment_id = int(created.location.rsplit("/", 1)[1])
         with app.app_context():
-            from assessor.models import Assessment
+            from assessor.data.models import Assessment
 
             token = db.session.get(Assessment, assessment_id).token
         client.post(f"/a/{token}/step/1", data=page_data(bank.dimensions[0], answer))
@@ -211,7 +211,7 @@ def test_query_parameters_are_never_reflected_as_markup(app):
 
 @pytest.mark.parametrize("payload", [p for p in XSS_PAYLOADS if not p.startswith("/")])
 def test_next_never_leads_off_the_site(app, payload):
-    from assessor import accounts
+    from assessor.services import accounts
 
     with app.app_context():
         if accounts.by_email("next@firm.example") is None:

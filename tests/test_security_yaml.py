@@ -9,7 +9,7 @@ import tracemalloc
 
 import pytest
 
-from assessor import answersfile, bank, yamlfile
+from assessor.domain import answersfile, bank, yamlfile
 
 
 def billion_laughs(levels: int = 9) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assessor import create_app
-from assessor.exceptions import DatabaseUnreachable
+from assessor.domain.errors import DatabaseUnreachable
 
 from .server import free_port
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from assessor import accounts, clients
-from assessor.extensions import db
-from assessor.models import Assessment, Client
+from assessor.data.database import db
+from assessor.data.models import Assessment, Client
+from assessor.services import accounts, clients
 
 from .web import PASSWORD, answer_all, new_assessment, new_client, sign_in
 
@@ -92,7 +92,7 @@ def test_change_password(client, app, consultants):
 
 
 def test_client_assessment_flow_with_targets_and_notes(client, app, consultants):
-    bank = app.extensions["assessor.bank"]
+    bank = app.extensions["assessor.domain.bank"]
     sign_in(client)
     client_id = new_client(client, country="IT", bank_type="cooperative")
     assessment_id, token = new_assessment(client, client_id)
@@ -120,7 +120,7 @@ def test_client_assessment_flow_with_targets_and_notes(client, app, consultants)
 
 
 def test_dashboard_lists_latest_score_stage_and_trend(client, app, consultants):
-    bank = app.extensions["assessor.bank"]
+    bank = app.extensions["assessor.domain.bank"]
     sign_in(client)
     client_id = new_client(client, "Banca Alpina")
     new_client(client, "Bank Nord")
@@ -147,7 +147,7 @@ def test_dashboard_paginates(client, app, consultants):
 
 
 def test_comparison_page(client, app, consultants):
-    bank = app.extensions["assessor.bank"]
+    bank = app.extensions["assessor.domain.bank"]
     sign_in(client)
     client_id = new_client(client)
     ids = []
@@ -166,7 +166,7 @@ def test_comparison_page(client, app, consultants):
 
 
 def test_branded_report_of_a_client_assessment(client, app, consultants):
-    bank = app.extensions["assessor.bank"]
+    bank = app.extensions["assessor.domain.bank"]
     with app.app_context():
         user = db.session.get(accounts.User, consultants[0])
         user.firm_name = "Kowalski & Partners"
@@ -196,7 +196,7 @@ def _pdf_text(response) -> str:
 
 
 def test_branded_report_shows_progress_since_an_earlier_assessment(client, app, consultants):
-    bank = app.extensions["assessor.bank"]
+    bank = app.extensions["assessor.domain.bank"]
     sign_in(client)
     client_id = new_client(client, report_language="en")
     other_client = new_client(client, name="Banca Beta", report_language="en")
@@ -236,7 +236,7 @@ def test_branded_report_shows_progress_since_an_earlier_assessment(client, app, 
 
 
 def test_a_consultant_gets_404_on_everything_of_another(client, app, consultants):
-    bank = app.extensions["assessor.bank"]
+    bank = app.extensions["assessor.domain.bank"]
     sign_in(client)
     client_id = new_client(client)
     assessment_id, token = new_assessment(client, client_id)

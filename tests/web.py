@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
-from assessor.extensions import db
-from assessor.models import Answer, Assessment
+from assessor.data.database import db
+from assessor.data.models import Answer, Assessment
 
 #: The CSRF token in a page's form.
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

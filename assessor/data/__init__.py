@@ -1,0 +1,1 @@
+"""The database: models, engine settings and migrations (SQLAlchemy only)."""

@@ -1,0 +1,1 @@
+"""The PDF report: its HTML, charts, the locked URL fetcher, and batches of reports."""
