@@ -61,6 +61,7 @@ extract-messages: $(VENV)/.installed
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check assessor tests bench
 	$(BIN)/ruff format --check assessor tests bench
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info $(CATALOGS)

@@ -6,58 +6,16 @@ from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, StringField
+from wtforms import HiddenField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
 from assessor.domain.bank import Dimension, Question, localize
-from assessor.domain.locales import BANK_SIZES, BANK_TYPES, country_choices
 from assessor.domain.scoring import NA, Answer
+from assessor.web.forms import BankDetailsForm, bank_name_field, printable, strip_text
 
 #: Form keys that are not answers: the CSRF token and the Back/Next/Review buttons.
 NON_ANSWER_KEYS = frozenset({"csrf_token", "nav"})
-
-
-class QuizForm(FlaskForm):
-    """Base of the quiz's forms: Flask-WTF's, whose WTForms messages follow Flask-Babel's locale."""
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _printable(form, field) -> None:
-    if field.data and any(ord(ch) < 32 for ch in field.data):
-        raise ValidationError(_("Use letters, digits and punctuation only."))
-
-
-def bank_name_field() -> StringField:
-    """The bank's name: required, at most 120 characters, any script."""
-    return StringField(
-        _l("Bank name"),
-        filters=[_strip],
-        validators=[
-            DataRequired(message=_l("Enter the name of the bank.")),
-            Length(max=120, message=_l("The bank name can be at most 120 characters long.")),
-            _printable,
-        ],
-    )
-
-
-class BankDetailsForm(QuizForm):
-    """Country, type and size of a bank, with choices in the visitor's language."""
-
-    country = SelectField(_l("Country"), validators=[Optional()])
-    bank_type = SelectField(_l("Type of bank"), validators=[Optional()])
-    size = SelectField(_l("Approximate size"), validators=[Optional()])
-
-    def __init__(self, language: str, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        blank = [SelectChoice("", _("— Choose —"))]
-        countries = [SelectChoice(code, name) for code, name in country_choices(language)]
-        self.country.choices = blank + countries
-        self.bank_type.choices = blank + [SelectChoice(k, _(v)) for k, v in BANK_TYPES.items()]
-        self.size.choices = blank + [SelectChoice(k, _(v)) for k, v in BANK_SIZES.items()]
 
 
 class StartForm(BankDetailsForm):
@@ -66,11 +24,11 @@ class StartForm(BankDetailsForm):
     bank_name = bank_name_field()
     respondent_role = StringField(
         _l("Your role"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             Optional(),
             Length(max=120, message=_l("Your role can be at most 120 characters long.")),
-            _printable,
+            printable,
         ],
     )
 
@@ -80,7 +38,7 @@ def value_key(answer: Answer) -> str:
     return NA if answer == NA else f"{float(answer):g}"
 
 
-class PageForm(QuizForm):
+class PageForm(FlaskForm):
     """Base of the per-dimension forms made by :func:`page_form`."""
 
     #: The dimension the page was rendered for; a mismatch means a stale or tampered page.

@@ -12,10 +12,10 @@ from wtforms.validators import Length, Optional, Regexp
 
 from assessor.domain.bank import Bank, localize
 from assessor.domain.locales import LANGUAGE_NAMES, LANGUAGES
-from assessor.web.quiz.forms import BankDetailsForm, bank_name_field
+from assessor.web.forms import BankDetailsForm, bank_name_field
 
 
-def _strip(value):
+def strip_text(value):
     return value.strip() if isinstance(value, str) else value
 
 
@@ -49,7 +49,7 @@ def make_targets_form(bank: Bank, language: str, defaults: dict[str, int | None]
         )
         fields[f"notes-{dimension.id}"] = TextAreaField(
             _("Notes"),
-            filters=[_strip],
+            filters=[strip_text],
             validators=[Length(max=4000, message=_l("Notes can be at most 4000 characters."))],
         )
     return type("TargetsForm", (FlaskForm,), fields)
@@ -60,7 +60,7 @@ class BrandingForm(FlaskForm):
 
     firm_name = StringField(
         _l("Firm name"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Length(max=120, message=_l("The firm name can be at most 120 characters."))],
     )
     accent_color = StringField(
