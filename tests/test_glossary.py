@@ -173,8 +173,7 @@ def stage_name_problems(data, bank, language: str) -> list[str]:
             problems.append(f"stage {stage_id}: no glossary term with en {english!r}")
         elif term["use"] != name:
             problems.append(
-                f"stage {stage_id}: glossary uses {term['use']!r}, "
-                f"questions.yaml names it {name!r}"
+                f"stage {stage_id}: glossary uses {term['use']!r}, questions.yaml names it {name!r}"
             )
     return problems
 
