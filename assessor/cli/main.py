@@ -126,6 +126,52 @@ def report(answers, output, lang, batch_dir, html, bank_path, jobs, timeout):
     click.echo(f"wrote {len(outcomes)} reports to {output}")
 
 
+@main.command()
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
+@click.option(
+    "--bank",
+    "bank_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Question bank to use (default: the shipped one).",
+)
+def score(answers, as_json, bank_path):
+    """Print the score, stage, areas and caps of an answers file (as `report` reads it)."""
+    import json
+
+    from assessor.domain.answersfile import AnswersFileError, load_answers
+
+    try:
+        bank = load_bank(bank_path)
+        result = load_answers(answers, bank).result
+    except (AnswersFileError, BankError) as exc:
+        for error in exc.errors:
+            click.echo(error, err=True)
+        click.echo(f"{len(exc.errors)} error(s): nothing was scored.", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        return
+    of = f"of {len(bank.stages)}"
+    click.echo(f"score: {result.points} / 100")
+    click.echo(f"stage: {result.stage.id} ({result.stage_number} {of})")
+    click.echo("dimensions:")
+    for d in result.dimensions:
+        shown = f"{d.points}, {d.stage.id}" if d.score is not None else "not applicable"
+        click.echo(f"  {d.dimension.id}: {shown}")
+    if not result.caps:
+        click.echo(f"caps: none (the score alone reaches {result.uncapped_stage.id})")
+    else:
+        click.echo(f"caps (the score alone would reach {result.uncapped_stage.id}):")
+    for cap in result.caps:
+        if cap.kind == "critical":
+            why = ", ".join(q.id for q in cap.questions)
+            why += " scored 0 or unanswered" if cap.zero else f" scored below {cap.below:g}"
+        else:
+            why = f"{', '.join(d.id for d in cap.dimensions)} at {cap.area_stage.id}"
+        click.echo(f"  {cap.kind}: at most {cap.stage.id} ({cap.stage_number} {of}): {why}")
+
+
 def _report_outcomes(outcomes) -> None:
     """Print every failure with its messages; exit 2 if there was any."""
     failed = [o for o in outcomes if not o.ok]

@@ -25,6 +25,5 @@ def methodology():
     return render_template(
         "main/methodology.html",
         bank=question_bank.bank,
-        critical_cap_stage=scoring.CRITICAL_CAP_STAGE,
-        weakest_margin=scoring.WEAKEST_MARGIN,
+        rules=scoring.RULES,
     )
