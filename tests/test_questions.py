@@ -80,7 +80,10 @@ def test_critical_and_na_flags_are_used_sparingly(shipped_bank):
     critical = [q for q in questions if q.critical]
     assert 3 <= len(critical) <= len(questions) // 4
     assert {"crisis", "governance"} <= {shipped_bank.dimension_of[q.id].id for q in critical}
-    assert sum(q.allow_na for q in questions) <= len(questions) // 10
+    # "Not applicable" belongs to practices some banks truly lack (messaging, automation,
+    # influencers, credit ads): never on a critical one, and not on most of the bank.
+    assert not [q.id for q in questions if q.critical and q.allow_na]
+    assert sum(q.allow_na for q in questions) <= len(questions) // 4
 
 
 def test_every_source_is_cited(shipped_bank):
@@ -98,8 +101,7 @@ def test_sources_say_when_they_were_published(shipped_bank):
         assert (source.year is None) == source.undated, (
             f"source {source.id}: give a year or undated: true, not both or neither"
         )
-        if source.id not in SEED_IDS:
-            assert source.year, f"external source {source.id} needs its year"
+        if source.id not in SEED_IDS and not source.undated:
             assert source.id.endswith(str(source.year)) or source.id[-4:].isdigit(), (
                 f"external source id {source.id!r} should carry its year"
             )
