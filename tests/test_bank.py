@@ -172,8 +172,8 @@ def test_localize_falls_back_to_english():
             id="unquoted-version",
         ),
         pytest.param(
-            '{value: 0.5, effort: low, text: {en: "o2", fr: "o2"}, next_step: {en: "alpha.one step 2", '
-            'fr: "s2"}}',
+            '{value: 0.5, effort: low, text: {en: "o2", fr: "o2"}, '
+            'next_step: {en: "alpha.one step 2", fr: "s2"}}',
             '{value: 0.5, effort: low, text: {en: "o2", fr: "o2"}}',
             1,
             "options:",

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from assessor.cli import main
 from assessor.services.exports import neutralise
 
-from .web import answer_all, new_assessment, new_client, sign_in
+from .web import PASSWORD, answer_all, new_assessment, new_client, sign_in
 
 
 def test_neutralise_formula_cells():
@@ -102,3 +102,42 @@ def test_exports_never_include_another_consultants_clients(client, app, consulta
     )
     assert json.loads(other.get("/workspace/export.json").data) == []
     assert other.post("/workspace/export.zip", data={"client": str(first)}).status_code == 302
+
+
+def test_zip_export_through_a_threaded_server_is_a_valid_zip(client, app, consultants):
+    """Served from a request thread, not the main one: no render may rely on signals."""
+    import threading
+
+    import httpx
+    from werkzeug.serving import make_server
+
+    _bank, first, _second = setup_two_clients(client, app)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{server.port}", timeout=120) as browser:
+            login = {"email": "a@firm.example", "password": PASSWORD}
+            assert browser.post("/login", data=login).status_code == 302
+            response = browser.post("/workspace/export.zip", data={"client": str(first)})
+    finally:
+        server.shutdown()
+        thread.join()
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    (name,) = archive.namelist()
+    assert PdfReader(io.BytesIO(archive.read(name))).pages
+
+
+def test_a_failed_zip_export_leaves_no_work_folder(client, app, consultants, tmp_path, monkeypatch):
+    import tempfile
+
+    from assessor.pdf import batch
+
+    _bank, first, second = setup_two_clients(client, app)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(batch, "render", lambda job: batch.Outcome(job, False, ("broken",)))
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.post("/workspace/export.zip", data={"client": str(first)})
+    assert response.status_code == 500
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("assessor-zip-")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,6 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from assessor.cli import main
-from assessor.pdf import render
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "answers.yaml"
 
@@ -52,14 +52,14 @@ def test_batch_renders_every_file_in_parallel(tmp_path):
     assert "Żółkiewce 2" in text
 
 
-def test_batch_workers_are_replaced_after_their_share_of_reports(tmp_path):
+def test_each_report_of_a_batch_gets_a_fresh_process(tmp_path):
     from assessor.pdf import batch
 
     jobs = [batch.Job(answers=EXAMPLE, output=tmp_path / f"{n}.html", html=True) for n in range(5)]
-    outcomes = list(batch.render_many(jobs, workers=1, recycle_after=2))
+    outcomes = list(batch.render_many(jobs, workers=1))
     assert all(o.ok for o in outcomes) and len(outcomes) == 5
-    # One worker at a time, two reports each: rounds of 2, 2 and 1, each with a new process.
-    assert len({o.worker for o in outcomes}) == 3
+    assert len({o.worker for o in outcomes}) == 5
+    assert os.getpid() not in {o.worker for o in outcomes}
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{n}.html" for n in range(5)]
 
 
@@ -112,16 +112,29 @@ def test_bad_answers_file_names_file_line_and_field_and_writes_nothing(
     assert list(Path().glob(".*.part")) == []
 
 
-def test_a_render_past_its_time_limit_is_stopped_and_reported(tmp_path, monkeypatch):
-    import time
+def test_a_render_past_its_time_limit_is_stopped_and_reported(tmp_path):
+    from assessor.pdf import batch
+
+    # A whole report takes seconds: a limit of 0.05 s stops it in the middle.
+    job = batch.Job(answers=EXAMPLE, output=tmp_path / "slow.pdf", timeout=0.05)
+    outcome = batch.render(job)
+    assert not outcome.ok
+    assert outcome.errors == (f"{EXAMPLE}: stopped after 0.05 s",)
+    assert not (tmp_path / "slow.pdf").exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_render_with_a_time_limit_works_from_any_thread(tmp_path):
+    """Web workers render from threads: the limit must not depend on signals."""
+    from concurrent.futures import ThreadPoolExecutor
 
     from assessor.pdf import batch
 
-    monkeypatch.setattr(render, "write_pdf", lambda html: time.sleep(5))
-    outcome = batch.render(batch.Job(answers=EXAMPLE, output=tmp_path / "slow.pdf", timeout=1))
-    assert not outcome.ok
-    assert outcome.errors == (f"{EXAMPLE}: stopped after 1 s",)
-    assert not (tmp_path / "slow.pdf").exists()
+    job = batch.Job(answers=EXAMPLE, output=tmp_path / "r.html", html=True, timeout=60)
+    with ThreadPoolExecutor(1) as pool:
+        outcome = pool.submit(batch.render, job).result()
+    assert outcome.ok, outcome.errors
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!doctype html>")
 
 
 def test_needs_exactly_one_source(tmp_path):

@@ -95,10 +95,9 @@ def validate(path: Path | None) -> None:
 )
 @click.option(
     "--timeout",
-    type=click.IntRange(1, 3600),
-    default=batch.DEFAULT_TIMEOUT,
-    show_default=True,
-    help="Seconds one report may take before it is stopped.",
+    type=click.FloatRange(0, 3600, min_open=True),
+    help="Seconds one report may take before it is stopped "
+    f"(default: no limit for one report, {batch.DEFAULT_TIMEOUT} s each in a batch).",
 )
 def report(answers, output, lang, batch_dir, html, bank_path, jobs, timeout):
     """Render the report of an answers file (see examples/answers.yaml), or of a folder of them."""

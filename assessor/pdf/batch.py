@@ -1,24 +1,21 @@
 """Render reports from answers files, one at a time or many in parallel.
 
-A batch runs in a process pool: WeasyPrint holds the GIL, so processes are what use every
-core. Workers come from a fork server that has already imported the renderer, so each one
-starts warm. Workers are recycled to bound their memory: a batch runs in rounds of
-``recycle_after`` reports per worker, each round in a fresh pool. (Not with
-``max_tasks_per_child``: it makes Python 3.11-3.13's pool hang for good once a worker
-retires with work still queued, CPython gh-115634.) The renderer itself no longer grows
-with each report (see ``render.write_pdf``), so recycling is a bound, not a crutch.
-WeasyPrint has no timeout of its own, so each render runs under a ``SIGALRM`` deadline and
-a runaway one is stopped and reported.
+WeasyPrint has no timeout of its own and holds the GIL, so a report with a time limit is
+rendered in a child process of its own, which is killed at the deadline: the limit works
+from any thread (a web worker's included) and needs no signal. The children come from a
+fork server that has already imported the renderer, so each starts warm, and each report
+gets a fresh process, which also bounds memory. A batch keeps ``workers`` children busy
+at once, one per core by default. Without a limit, :func:`render` runs in the caller's
+process (a single report from the command line starts no other process).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 import tempfile
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -28,11 +25,8 @@ from assessor.domain.bank import Bank, load_bank
 from assessor.domain.peers import PeerBenchmark
 from assessor.domain.report_input import Baseline, Branding
 
-#: Seconds one report may take before it is stopped.
+#: Seconds one report of a batch may take before it is stopped.
 DEFAULT_TIMEOUT = 60
-#: Reports a worker renders before it is replaced. A round ends with the slowest worker,
-#: leaving the others idle for part of one report: with 50, that is about 1% of a batch.
-RECYCLE_AFTER = 50
 
 
 @dataclass(frozen=True)
@@ -44,7 +38,8 @@ class Job:
     language: str | None = None
     html: bool = False
     bank_path: Path | None = None
-    timeout: int = DEFAULT_TIMEOUT
+    #: Seconds before the render is stopped; ``None``: no limit, rendered in this process.
+    timeout: float | None = None
     #: The answers file's content, when it comes from the database rather than a file
     #: (``answers`` then only names it in messages).
     document: dict | None = None
@@ -65,25 +60,46 @@ class Outcome:
     worker: int = 0
 
 
-class RenderTimeout(Exception):
-    """A render ran past its deadline."""
-
-
 @cache
 def _bank(path: Path | None) -> Bank:
     return load_bank(path)
 
 
 def render(job: Job) -> Outcome:
-    """Render one job; never raises for a bad file, a bad bank or a timeout."""
+    """Render one job; never raises for a bad file, a bad bank or a timeout.
+
+    With ``job.timeout``, the render runs in a child process that is killed at the deadline.
+    """
+    if job.timeout is None:
+        return _render_here(job)
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["assessor.pdf.batch", "weasyprint"])
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_render_into, args=(job, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if receiver.poll(job.timeout):
+            return receiver.recv()
+        return Outcome(job, False, (f"{job.answers}: stopped after {job.timeout:g} s",), child.pid)
+    except EOFError:  # the child died without an answer (killed, out of memory)
+        return Outcome(job, False, (f"{job.answers}: the renderer stopped unexpectedly",))
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+
+
+def _render_into(job: Job, sender) -> None:
+    sender.send(_render_here(job))
+    sender.close()
+
+
+def _render_here(job: Job) -> Outcome:
     from assessor.domain.bank import BankError
     from assessor.pdf.render import render_html, write_pdf
 
-    def expire(_signum, _frame):
-        raise RenderTimeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(job.timeout)
     try:
         bank = _bank(job.bank_path)
         if job.document is None:
@@ -105,13 +121,8 @@ def render(job: Job) -> Outcome:
         return Outcome(job, True, worker=os.getpid())
     except (AnswersFileError, BankError) as exc:
         return Outcome(job, False, tuple(exc.errors), os.getpid())
-    except RenderTimeout:
-        return Outcome(job, False, (f"{job.answers}: stopped after {job.timeout} s",), os.getpid())
     except OSError as exc:
         return Outcome(job, False, (f"{job.output}: cannot write: {exc.strerror}",), os.getpid())
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _write_atomically(path: Path, body: bytes) -> None:
@@ -134,34 +145,17 @@ def jobs_for(directory: Path, output_dir: Path, **options) -> list[Job]:
     return [Job(answers=f, output=output_dir / (f.stem + suffix), **options) for f in files]
 
 
-def _warm_up() -> None:
-    """Import what every render needs when a worker starts, not during its first report."""
-    import weasyprint  # noqa: F401
+def render_many(jobs: Iterable[Job], *, workers: int | None = None) -> Iterator[Outcome]:
+    """Render ``jobs`` with ``workers`` at once (default: one per core), as they finish.
 
-
-def render_many(
-    jobs: Iterable[Job], *, workers: int | None = None, recycle_after: int = RECYCLE_AFTER
-) -> Iterator[Outcome]:
-    """Render ``jobs`` across ``workers`` processes (default: one per core), as they finish.
-
-    Workers are replaced every ``workers * recycle_after`` reports (``recycle_after`` each
-    when they share the work evenly): the jobs run in rounds that size, each round in a
-    pool of fresh workers.
+    Each report runs in a fresh child process under its time limit (``DEFAULT_TIMEOUT``
+    when the job sets none); the threads here only wait for them.
     """
-    jobs = list(jobs)
+    jobs = [
+        job if job.timeout is not None else replace(job, timeout=DEFAULT_TIMEOUT) for job in jobs
+    ]
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["assessor.pdf.batch"])
-    round_size = workers * max(1, recycle_after)
-    for start in range(0, len(jobs), round_size):
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_warm_up
-        ) as pool:
-            futures = {pool.submit(render, job): job for job in jobs[start : start + round_size]}
-            for future in as_completed(futures):
-                try:
-                    outcome = future.result()
-                except Exception as exc:  # a worker died (killed, out of memory): report it
-                    job = futures[future]
-                    outcome = Outcome(job, False, (f"{job.answers}: {exc}",))
-                yield outcome
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(render, job) for job in jobs]
+        for future in as_completed(futures):
+            yield future.result()
