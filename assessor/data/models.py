@@ -87,12 +87,19 @@ class User(UserMixin, db.Model):
     accent_color: Mapped[str] = mapped_column(String(7), default="")
     #: The logo, re-encoded by the app as PNG (never the uploaded bytes).
     logo_png: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    #: Part of every session's user id (Flask-Login's alternative id): raising it on sign-out
+    #: or a password change makes every session and remember cookie issued before invalid.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     clients: Mapped[list[Client]] = relationship(back_populates="consultant")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive (disabled) accounts
         return self.active
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session: the account and its session version."""
+        return f"{self.id}.{self.session_version}"
 
 
 class Client(db.Model):

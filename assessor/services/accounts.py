@@ -65,7 +65,26 @@ def change_password(user: User, current: str, new: str) -> None:
         raise AccountError("the current password is not correct")
     check_password_strength(new)
     with write_transaction():
-        db.session.merge(user).password_hash = generate_password_hash(new)
+        stored = db.session.merge(user)
+        stored.password_hash = generate_password_hash(new)
+        stored.session_version += 1
+
+
+def end_sessions(user: User) -> None:
+    """Make every session of ``user`` (other browsers and copied cookies included) invalid."""
+    with write_transaction():
+        db.session.merge(user).session_version += 1
+
+
+def by_session_id(session_id: str) -> User | None:
+    """The active account whose current session id (``"<id>.<version>"``) this is."""
+    account, _, version = session_id.partition(".")
+    if not (account.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(account))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
 
 
 def set_active(email: str, active: bool) -> User:

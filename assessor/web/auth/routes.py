@@ -17,7 +17,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from assessor.data.database import db
 from assessor.data.models import User
 from assessor.services import accounts
 from assessor.web.auth.forms import LoginForm, PasswordForm
@@ -28,8 +27,7 @@ bp = Blueprint("auth", __name__)
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    return accounts.by_session_id(user_id)
 
 
 #: A path on this site in printable ASCII: browsers drop tabs and line breaks from a URL and
@@ -86,9 +84,22 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    """Sign out, here and in every other browser: a copied session cookie stops working."""
+    accounts.end_sessions(current_user)
     logout_user()
     session.clear()
     return redirect(url_for("main.index"))
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """End every session of this account, in this browser too: a lost laptop is signed out."""
+    accounts.end_sessions(current_user)
+    logout_user()
+    session.clear()
+    flash(_("You were signed out on every device. Sign in again to continue."))
+    return redirect(url_for("auth.login"))
 
 
 def _user_key() -> str:
@@ -112,7 +123,9 @@ def change_password():
         except accounts.AccountError:
             form.current.errors = [_("The current password is not correct.")]
         else:
-            flash(_("Your password was changed."))
+            # Every other session ended with the old password; this one carries on.
+            login_user(accounts.by_email(current_user.email))
+            flash(_("Your password was changed. You were signed out everywhere else."))
             return redirect(url_for("workspace.dashboard"))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/password.html", form=form), status
