@@ -75,3 +75,36 @@ def test_not_shown_for_a_small_group(client, app, consultants):
     own = start(client, "Own bank", country="IT", bank_type="savings")
     html = client.get(f"/a/{own}/results?lang=en").get_data(as_text=True)
     assert "Compared with similar banks" not in html
+
+
+def test_peer_scores_are_safe_to_read_and_write_from_many_threads(app, monkeypatch):
+    """Server threads share the peer-score cache: reads, writes and evictions may interleave."""
+    import threading
+
+    from assessor.data.database import db
+
+    monkeypatch.setattr(assessments, "_PEER_SCORES", type(assessments._PEER_SCORES)(maxsize=50))
+    bank = app.extensions["assessor.domain.bank"]
+    errors = []
+
+    def work(offset: int) -> None:
+        try:
+            with app.app_context():
+                for round_ in range(40):
+                    keys = {
+                        n: (n, f"{round_ % 3}", bank.content_hash)
+                        for n in range(offset, offset + 30)
+                    }
+                    scores = assessments._peer_scores(bank, keys)
+                    assert len(scores) == len(keys)
+                db.session.remove()
+        except Exception as exc:  # noqa: BLE001 - any failure in a thread fails the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n * 7,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(assessments._PEER_SCORES) <= 50

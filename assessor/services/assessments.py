@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections import OrderedDict
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
+from cachetools import LRUCache
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -310,17 +311,21 @@ class _PeerScores:
     dimensions: tuple[_DimensionScore, ...]
 
 
-#: Peers' scores by (assessment id, last change, bank hash). Completed assessments rarely
-#: change, so each worker scores a peer once rather than on every results page; the key
-#: moves with every saved answer, so an entry is never stale, and instances need not agree.
-_PEER_SCORES: OrderedDict[tuple[int, str, str], _PeerScores] = OrderedDict()
+#: Peers' scores by (assessment id, last change, bank hash), the least recently used going
+#: first. Completed assessments rarely change, so each worker scores a peer once rather than
+#: on every results page; the key moves with every saved answer, so an entry is never stale,
+#: and instances need not agree. Server threads share it: every use holds the lock.
 PEER_CACHE_SIZE = 50_000
+_PEER_SCORES: LRUCache[tuple[int, str, str], _PeerScores] = LRUCache(maxsize=PEER_CACHE_SIZE)
+_PEER_SCORES_LOCK = threading.Lock()
 #: Ids per ``IN (...)`` when loading peers' answers (SQLite allows a few thousand).
 _CHUNK = 500
 
 
 def _peer_scores(bank: Bank, keys: dict[int, tuple[int, str, str]]) -> list[_PeerScores]:
-    missing = [i for i, key in keys.items() if key not in _PEER_SCORES]
+    with _PEER_SCORES_LOCK:
+        known = {key: _PEER_SCORES.get(key) for key in keys.values()}
+    missing = [i for i, key in keys.items() if known[key] is None]
     loaded: dict[int, dict[str, scoring.Answer]] = {i: {} for i in missing}
     for start in range(0, len(missing), _CHUNK):
         chunk = missing[start : start + _CHUNK]
@@ -333,13 +338,9 @@ def _peer_scores(bank: Bank, keys: dict[int, tuple[int, str, str]]) -> list[_Pee
                 loaded[assessment_id][question_id] = scoring.NA if value is None else value
     for assessment_id, answers in loaded.items():
         scored = scoring.score(bank, answers)
-        _PEER_SCORES[keys[assessment_id]] = _PeerScores(
+        known[keys[assessment_id]] = _PeerScores(
             scored.score, tuple(_DimensionScore(d.score) for d in scored.dimensions)
         )
-    peers = []
-    for key in keys.values():
-        _PEER_SCORES.move_to_end(key)
-        peers.append(_PEER_SCORES[key])
-    while len(_PEER_SCORES) > PEER_CACHE_SIZE:
-        _PEER_SCORES.popitem(last=False)
-    return peers
+    with _PEER_SCORES_LOCK:
+        _PEER_SCORES.update({keys[i]: known[keys[i]] for i in missing})
+    return [known[key] for key in keys.values()]
