@@ -110,8 +110,12 @@ def png_bytes(size=(60, 20)) -> bytes:
 
 def log_in_session(client, user_id: int) -> None:
     """Sign ``client`` in without a password check (the attack tests send many requests)."""
+    from assessor.data.models import User
+
+    with client.application.app_context():
+        session_id = db.session.get(User, user_id).get_id()  # "<id>.<session version>"
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = session_id
         session["_fresh"] = True
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessor.domain.bank import BankError, load_bank, localize
+from assessor.domain.bank import _NA_PATTERNS, NA_WORDING, BankError, load_bank, localize
 
 from .conftest import MINI_BANK
 
@@ -62,7 +62,8 @@ def test_localize_falls_back_to_english():
             "",
             1,
             "- id: alpha.two",
-            "dimensions[0].questions[1].sources: missing required key",
+            "dimensions[0].questions[1].sources: missing required key: "
+            "a question needs at least one source id",
             id="missing-key",
         ),
         pytest.param(
@@ -189,6 +190,83 @@ def test_localize_falls_back_to_english():
             "'high', found 'trivial'",
             id="bad-effort",
         ),
+        pytest.param(
+            '{value: 0, effort: low, text: {en: "o0", fr: "o0"}',
+            '{value: 0, effort: low, text: {en: "o0", fr: "' + "x" * 186 + '"}',
+            1,
+            "{value: 0, effort: low",
+            "dimensions[0].questions[0].options[0].text.fr: "
+            "option text in fr is 186 characters, over the 185 allowed",
+            id="option-too-long-fr",
+        ),
+        pytest.param(
+            '{value: 1, text: {en: "o4"',
+            '{value: 1, text: {en: "' + "y" * 200 + '"',
+            1,
+            "{value: 1, text:",
+            "dimensions[0].questions[0].options[4].text.en: "
+            "option text in en is 200 characters, over the 185 allowed",
+            id="option-too-long-en",
+        ),
+        pytest.param(
+            "        sources: [guide-a]\n",
+            "        sources: []\n",
+            1,
+            "sources: []",
+            "dimensions[0].questions[0].sources: a question needs at least one source id",
+            id="question-without-source",
+        ),
+        pytest.param(
+            'publisher: "Pub", undated: true, language: fr}',
+            'publisher: "Pub", language: fr}',
+            1,
+            "{id: guide-b",
+            "sources[1]: needs a year, or undated: true if the text carries no date",
+            id="source-neither-year-nor-undated",
+        ),
+        pytest.param(
+            'publisher: "Pub", undated: true, language: fr}',
+            'publisher: "Pub", undated: false, language: fr}',
+            1,
+            "{id: guide-b",
+            "sources[1]: needs a year, or undated: true if the text carries no date",
+            id="source-undated-false-without-year",
+        ),
+        pytest.param(
+            'publisher: "Pub", year: 2011, language: en}',
+            'publisher: "Pub", year: 2011, undated: true, language: en}',
+            1,
+            "{id: guide-a",
+            "sources[0].undated: has both a year and undated: true; keep one",
+            id="source-both-year-and-undated",
+        ),
+        pytest.param(
+            "        critical: true\n        allow_na: false\n",
+            "        critical: true\n        allow_na: true\n",
+            1,
+            "allow_na: true",
+            'dimensions[0].questions[1].allow_na: a critical question cannot allow "not '
+            'applicable": its absence is the risk',
+            id="critical-allows-na",
+        ),
+        pytest.param(
+            'help: {en: "h", fr: "h"}',
+            'help: {en: "Choose not applicable if the bank has no such channel.", fr: "h"}',
+            1,
+            "Choose not applicable",
+            'dimensions[0].questions[0].help.en: help offers "not applicable" '
+            "('not applicable') but the question does not set allow_na: true",
+            id="help-offers-na-en",
+        ),
+        pytest.param(
+            'help: {en: "h", fr: "h"}',
+            'help: {en: "h", fr: "Choisissez « Sans objet » si la banque n\'a pas ce canal."}',
+            1,
+            "Sans objet",
+            'dimensions[0].questions[0].help.fr: help offers "not applicable" '
+            "('Sans objet') but the question does not set allow_na: true",
+            id="help-offers-na-fr",
+        ),
     ],
 )
 def test_rejects_with_file_line_and_path(old, new, occurrence, needle, expected):
@@ -253,3 +331,65 @@ def test_not_a_mapping():
     assert errors_for("- just\n- a list\n") == [
         "bank.yaml:1: expected a mapping with version, stages, dimensions, …"
     ]
+
+
+def test_option_of_exactly_185_characters_is_accepted():
+    text = replace_once(
+        '{value: 0, effort: low, text: {en: "o0"',
+        '{value: 0, effort: low, text: {en: "' + "z" * 185 + '"',
+    )
+    assert load_bank("bank.yaml", text=text).questions["alpha.one"].options[0].text["en"]
+
+
+def test_help_may_offer_na_where_the_question_allows_it():
+    # beta.one sets allow_na: true, so its help may say when "not applicable" is honest.
+    tail = "\n        weight: 1.0\n        critical: false\n        allow_na: true"
+    text = TEXT.replace(
+        'help: {en: "h", fr: "h"}' + tail,
+        'help: {en: "Not applicable if the bank has none.", fr: "Sans objet si elle n\'en a pas."}'
+        + tail,
+    )
+    assert text != TEXT
+    assert load_bank("bank.yaml", text=text).questions["beta.one"].allow_na
+
+
+@pytest.mark.parametrize(
+    ("lang", "help_text", "offers_na"),
+    [
+        ("en", "Choose “not applicable” if the bank has no such service.", True),
+        ("en", "Answer N/A where the bank has none.", True),
+        ("en", "List the applicable rules and check each one.", False),
+        ("fr", "Choisissez « sans objet » si la banque n'a pas ce service.", True),
+        ("fr", "Recensez les règles applicables.", False),
+        ("nl", 'Kies "niet van toepassing" als de bank geen kanaal heeft.', True),
+        ("nl", "Zet de toepasselijke regels op een rij.", False),
+        ("it", "Scelga «non applicabile» se la banca non offre il servizio.", True),
+        ("it", "Elenchi le norme applicabili.", False),
+        ("pl", "Należy wybrać „nie dotyczy”, jeśli bank nie ma tego kanału.", True),
+        ("pl", "Polityka nie dotyczy reklam płatnych.", False),
+    ],
+)
+def test_na_wording_per_language(lang, help_text, offers_na):
+    """The wording list finds an offer of N/A in each language, and not ordinary prose."""
+    assert bool(_NA_PATTERNS[lang].search(help_text)) is offers_na
+    assert set(NA_WORDING) >= {"en", "fr", "nl", "it", "pl"}
+
+
+def test_new_rules_are_reported_in_one_pass():
+    text = replace_once(
+        '{value: 0, effort: low, text: {en: "o0"',
+        '{value: 0, effort: low, text: {en: "' + "w" * 190 + '"',
+    )
+    text = text.replace(
+        'publisher: "Pub", undated: true, language: fr}', 'publisher: "Pub", language: fr}'
+    )
+    text = text.replace(
+        "        critical: true\n        allow_na: false\n",
+        "        critical: true\n        allow_na: true\n",
+    )
+    errors = errors_for(text)
+    assert any("options[0].text.en: option text in en is 190 characters" in e for e in errors)
+    assert any("sources[1]: needs a year" in e for e in errors)
+    assert any("questions[1].allow_na: a critical question cannot allow" in e for e in errors)
+    lines = [int(e.split(":")[1]) for e in errors]
+    assert lines == sorted(lines)

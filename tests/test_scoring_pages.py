@@ -66,11 +66,18 @@ def test_results_page_says_why_this_stage(client, bank):
         e(f"Your score alone would reach the “{result.uncapped_stage.name['en']}” stage.") in html
     )
     zero, low, gating = result.caps
-    assert e(f"At most “{zero.stage.name['en']}”, because this critical practice scores 0") in html
-    assert (
-        e(f"At most “{low.stage.name['en']}”, because this critical practice scores below 0.5")
-        in html
+    zero_says = (
+        "this critical practice scores 0"
+        if len(zero.questions) == 1
+        else "these critical practices score 0"
     )
+    low_says = (
+        "this critical practice scores below 0.5"
+        if len(low.questions) == 1
+        else "these critical practices score below 0.5"
+    )
+    assert e(f"At most “{zero.stage.name['en']}”, because {zero_says}") in html
+    assert e(f"At most “{low.stage.name['en']}”, because {low_says}") in html
     for question in zero.questions + low.questions:
         assert f"<li>{e(question.text['en'])}</li>" in html
     (area,) = gating.dimensions

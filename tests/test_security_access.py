@@ -33,6 +33,7 @@ ACCESS = {
     "quiz.results": "token",
     "reports.pdf": "token",
     "auth.logout": "signed-in",
+    "auth.sign_out_everywhere": "signed-in",
     "auth.change_password": "signed-in",
     "workspace.dashboard": "own",
     "workspace.new_client": "own",
@@ -131,7 +132,14 @@ def test_access_matrix(world, subject):
     checked = 0
     before = world.counts()
     # Signing out last, so that the other routes are tried signed in.
-    ordered = sorted(routes(world.app), key=lambda r: r.endpoint == "auth.logout")
+    ordered = sorted(
+        routes(world.app),
+        key=lambda r: (
+            ("auth.sign_out_everywhere", "auth.logout").index(r.endpoint) + 1
+            if r.endpoint in ("auth.sign_out_everywhere", "auth.logout")
+            else 0
+        ),
+    )
     client = visitor(world, subject)
     for rule in ordered:
         for method in methods_of(rule):

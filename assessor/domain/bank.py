@@ -3,7 +3,9 @@
 The bank is data written by people, so it is untrusted until it has passed three stages:
 safe YAML parsing (:mod:`assessor.domain.yamlfile`), strict typed models (unknown keys, wrong
 types, missing translations, values out of range), then checks across items (duplicate
-ids, unknown sources, stage coverage). Every problem found is reported, each as
+ids, unknown sources, stage coverage, sources that say when they were published, options of at
+most 185 characters in every language, and "not applicable" offered only where a question
+allows it and never on a critical one). Every problem found is reported, each as
 ``file:line: path: message``, in one pass.
 
 This module is plain Python: the web app, the PDF renderer and the CLI all share it.
@@ -12,6 +14,7 @@ This module is plain Python: the web app, the PDF renderer and the CLI all share
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Mapping
 from functools import cached_property
@@ -34,6 +37,21 @@ from assessor.domain import resources, yamlfile
 SOURCE_LANGUAGE = "en"
 #: Every option scale runs through these values, in this order.
 OPTION_VALUES = (0.0, 0.25, 0.5, 0.75, 1.0)
+#: An option's text must fit on a line of the quiz and a row of the PDF, in every language.
+MAX_OPTION_LENGTH = 185
+#: How a help text offers "not applicable", per language: only a question that allows N/A may.
+#: Polish counts only the quoted phrase, since "nie dotyczy" is also ordinary Polish for "does
+#: not concern".
+NA_WORDING: dict[str, tuple[str, ...]] = {
+    "en": (r"\bnot applicable\b", r"\bN/A\b"),
+    "fr": (r"\bsans objet\b", r"\bnon applicable\b", r"\bpas applicable\b"),
+    "nl": (r"\bniet van toepassing\b", r"\bn\.v\.t\."),
+    "it": (r"\bnon applicabile\b",),
+    "pl": (r"[„\"“«»']\s*nie dotyczy\b",),
+}
+_NA_PATTERNS = {
+    lang: re.compile("|".join(patterns), re.IGNORECASE) for lang, patterns in NA_WORDING.items()
+}
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
 QuestionId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*\.[a-z][a-z0-9_-]*$", max_length=96)]
@@ -128,8 +146,16 @@ class Question(_Model):
     critical: bool = False
     #: "Not applicable" is an honest answer for some banks.
     allow_na: bool = False
-    sources: list[str] = Field(min_length=1)
+    #: The texts the practice rests on: at least one source id.
+    sources: list[str]
     options: list[Option]
+
+    @field_validator("sources")
+    @classmethod
+    def _cites_a_source(cls, sources: list[str]) -> list[str]:
+        if not sources:
+            raise ValueError("a question needs at least one source id")
+        return sources
 
     @field_validator("options")
     @classmethod
@@ -260,6 +286,9 @@ def load_bank(path: str | os.PathLike[str] | None = None, *, text: str | None = 
 def _describe(err: Any) -> str:
     """Turn a pydantic error into a sentence an editor of the YAML understands."""
     kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    loc = tuple(err.get("loc") or ())
+    if kind == "missing" and loc[-1:] == ("sources",) and "questions" in loc:
+        return "missing required key: a question needs at least one source id"
     if kind == "missing":
         return "missing required key"
     if kind == "extra_forbidden":
@@ -363,9 +392,62 @@ def _cross_check(doc: yamlfile.YamlDocument) -> list[str]:
                 errors.append(
                     doc.error(loc + ("id",), f"question id must start with {did + '.'!r}")
                 )
+            errors.extend(_check_question(doc, loc, question))
     duplicates(question_ids, "question")
 
+    for i, source in items("sources"):
+        errors.extend(_check_source_date(doc, ("sources", i), source))
     errors.extend(_check_stage_coverage(doc, items("stages")))
+    return errors
+
+
+def _check_source_date(doc: yamlfile.YamlDocument, loc: tuple, source: dict) -> list[str]:
+    """A source says when it was published, or says that it does not: one of the two."""
+    has_year = source.get("year") is not None
+    undated = source.get("undated") is True
+    if has_year and undated:
+        return [doc.error(loc + ("undated",), "has both a year and undated: true; keep one")]
+    if not has_year and not undated:
+        return [doc.error(loc, "needs a year, or undated: true if the text carries no date")]
+    return []
+
+
+def _check_question(doc: yamlfile.YamlDocument, loc: tuple, question: dict) -> list[str]:
+    """Option lengths and the "not applicable" rules of one question."""
+    errors = []
+    options = question.get("options")
+    for k, option in enumerate(options if isinstance(options, list) else []):
+        text = option.get("text") if isinstance(option, dict) else None
+        for lang, value in text.items() if isinstance(text, dict) else ():
+            if isinstance(value, str) and len(value) > MAX_OPTION_LENGTH:
+                errors.append(
+                    doc.error(
+                        loc + ("options", k, "text", lang),
+                        f"option text in {lang} is {len(value)} characters, "
+                        f"over the {MAX_OPTION_LENGTH} allowed",
+                    )
+                )
+    allow_na = question.get("allow_na") is True
+    if allow_na and question.get("critical") is True:
+        errors.append(
+            doc.error(
+                loc + ("allow_na",),
+                'a critical question cannot allow "not applicable": its absence is the risk',
+            )
+        )
+    help_text = question.get("help")
+    if not allow_na and isinstance(help_text, dict):
+        for lang, value in help_text.items():
+            pattern = _NA_PATTERNS.get(lang)
+            found = pattern.search(value) if pattern and isinstance(value, str) else None
+            if found:
+                errors.append(
+                    doc.error(
+                        loc + ("help", lang),
+                        f'help offers "not applicable" ({found.group(0).strip()!r}) '
+                        "but the question does not set allow_na: true",
+                    )
+                )
     return errors
 
 

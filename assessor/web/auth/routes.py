@@ -99,7 +99,7 @@ def sign_out_everywhere():
     logout_user()
     session.clear()
     flash(_("You were signed out on every device. Sign in again to continue."))
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("main.index"))
 
 
 def _user_key() -> str:
